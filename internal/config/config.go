@@ -1,0 +1,98 @@
+// Package config reads Waymark's settings from the environment once, at
+// start-up, and validates them with messages that name the variable.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config holds every setting the binary reads.
+type Config struct {
+	DatabaseURL        string
+	DatabaseReplicaURL string
+	ListenAddr         string
+	BaseURL            *url.URL
+	SMTPURL            *url.URL
+	MailFrom           string
+	MailDir            string
+	Location           *time.Location
+	LogLevel           slog.Level
+	CoursesDir         string
+	MetricsToken       string
+	RemindInterval     time.Duration
+}
+
+// Secure reports whether cookies must carry the Secure flag.
+func (c *Config) Secure() bool { return c.BaseURL.Scheme == "https" }
+
+// Getenv is the lookup function; tests pass a map-backed one.
+type Getenv func(string) string
+
+// Load reads and validates every variable. All problems are reported together.
+func Load(getenv Getenv) (*Config, error) {
+	var errs []error
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &Config{
+		DatabaseURL:        get("DATABASE_URL", ""),
+		DatabaseReplicaURL: get("DATABASE_REPLICA_URL", ""),
+		ListenAddr:         get("LISTEN_ADDR", ":3000"),
+		MailFrom:           get("MAIL_FROM", "Waymark <no-reply@waymark.localhost>"),
+		MailDir:            get("MAIL_DIR", ".data/mail"),
+		CoursesDir:         get("COURSES_DIR", ""),
+		MetricsToken:       get("METRICS_TOKEN", ""),
+	}
+	if c.DatabaseURL == "" {
+		errs = append(errs, errors.New("DATABASE_URL is not set (e.g. postgres://user@127.0.0.1:5432/waymark?sslmode=disable)"))
+	} else if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL"))
+	}
+	base, err := url.Parse(get("BASE_URL", "http://localhost:3000"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		errs = append(errs, errors.New("BASE_URL must be an absolute http(s) URL such as https://waymark.example.org"))
+	} else {
+		base.Path = strings.TrimRight(base.Path, "/")
+		c.BaseURL = base
+	}
+	if s := get("SMTP_URL", ""); s != "" {
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			errs = append(errs, errors.New("SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465"))
+		} else {
+			c.SMTPURL = u
+		}
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		errs = append(errs, fmt.Errorf("MAIL_FROM is not an email address: %q", c.MailFrom))
+	}
+	loc, err := time.LoadLocation(get("TZ", "America/New_York"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("TZ is not a known time zone: %q", get("TZ", "")))
+	}
+	c.Location = loc
+	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, not %q", get("LOG_LEVEL", "")))
+	}
+	c.RemindInterval, err = time.ParseDuration(get("REMIND_INTERVAL", "5m"))
+	if err != nil || c.RemindInterval < 0 {
+		errs = append(errs, errors.New("REMIND_INTERVAL must be a duration such as 5m (0 disables the sweep in serve)"))
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("config: %w", errors.Join(errs...))
+	}
+	return c, nil
+}
+
+// FromEnv loads the configuration from the process environment.
+func FromEnv() (*Config, error) { return Load(os.Getenv) }

@@ -1,0 +1,46 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/waymark/waymark/internal/config"
+)
+
+func env(m map[string]string) config.Getenv { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ListenAddr != ":3000" || c.BaseURL.String() != "http://localhost:3000" || c.Location.String() != "America/New_York" ||
+		c.MailDir != ".data/mail" || c.SMTPURL != nil || c.Secure() {
+		t.Fatalf("defaults wrong: %+v", c)
+	}
+}
+
+func TestEveryBadVariableIsNamed(t *testing.T) {
+	_, err := config.Load(env(map[string]string{
+		"BASE_URL": "localhost", "SMTP_URL": "http://x", "MAIL_FROM": "nobody", "TZ": "Mars/Olympus", "LOG_LEVEL": "loud",
+	}))
+	if err == nil {
+		t.Fatal("bad config accepted")
+	}
+	for _, name := range []string{"DATABASE_URL", "BASE_URL", "SMTP_URL", "MAIL_FROM", "TZ", "LOG_LEVEL"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}
+
+func TestHTTPSBaseURLMakesCookiesSecure(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_URL": "https://waymark.example.org/",
+		"SMTP_URL": "smtp://user:pass@mail.example.org:587"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Secure() || c.BaseURL.String() != "https://waymark.example.org" || c.SMTPURL.Host != "mail.example.org:587" {
+		t.Fatalf("got %+v", c)
+	}
+}
