@@ -1,0 +1,78 @@
+// Package web is the Fiber application: routes, middleware, handlers by
+// area and error pages. Fiber types never leave this package.
+package web
+
+import (
+	"html/template"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/waymark/waymark/internal/catalog"
+	"github.com/waymark/waymark/internal/config"
+	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/templates"
+)
+
+// Deps is everything the web app needs, built once in main.
+type Deps struct {
+	Config  *config.Config
+	DB      *sqlx.DB
+	Log     *slog.Logger
+	Catalog *catalog.Catalog
+	Roles   []store.JobRole
+	Now     func() time.Time
+}
+
+// App holds the handlers' dependencies.
+type App struct {
+	cfg     *config.Config
+	db      *sqlx.DB
+	log     *slog.Logger
+	cat     *catalog.Catalog
+	roles   []store.JobRole
+	roleMap map[string]string
+	now     func() time.Time
+	tmpl    *Templates
+	metrics *metrics
+}
+
+// New builds the Fiber app. It fails when a template does not parse.
+func New(d Deps) (*fiber.App, error) {
+	a := &App{cfg: d.Config, db: d.DB, log: d.Log, cat: d.Catalog, roles: d.Roles, now: d.Now,
+		roleMap: map[string]string{}}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	for _, r := range d.Roles {
+		a.roleMap[r.Code] = r.Name
+	}
+	tmpl, err := ParseTemplates(templates.FS, template.FuncMap{
+		"roleName": a.roleName,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.tmpl = tmpl
+	a.metrics = newMetrics(d.DB)
+	app := fiber.New(fiber.Config{
+		ErrorHandler:          a.errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		BodyLimit:             20 << 20,
+		ProxyHeader:           "",
+	})
+	a.routes(app)
+	return app, nil
+}
+
+func (a *App) roleName(code string) string {
+	if n, ok := a.roleMap[code]; ok {
+		return n
+	}
+	return code
+}

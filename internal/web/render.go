@@ -1,0 +1,119 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/waymark/waymark/internal/helplines"
+)
+
+// Page is what every template receives: the common parts every page needs
+// and the page's own Data.
+type Page struct {
+	Title     string
+	Viewer    *Viewer
+	CSRF      string
+	Flash     string
+	QuickExit bool
+	Lang      string
+	Data      any
+}
+
+// Templates holds one parsed template set per page, checked at start-up.
+type Templates struct {
+	pages map[string]*template.Template
+}
+
+// QuickExitURL is the neutral page the quick exit replaces the page with.
+const QuickExitURL = "https://www.weather.gov/"
+
+// ParseTemplates parses layouts and partials once, then each page on top of
+// a clone, so every page defines its own "title" and "content".
+func ParseTemplates(fsys fs.FS, funcs template.FuncMap) (*Templates, error) {
+	base := template.New("base").Funcs(baseFuncs()).Funcs(funcs)
+	for _, pattern := range []string{"layouts/*.html", "partials/*.html"} {
+		if _, err := base.ParseFS(fsys, pattern); err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", pattern, err)
+		}
+	}
+	names, err := fs.Glob(fsys, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	t := &Templates{pages: map[string]*template.Template{}}
+	for _, name := range names {
+		clone, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := clone.ParseFS(fsys, name); err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", name, err)
+		}
+		t.pages[strings.TrimSuffix(path.Base(name), ".html")] = clone
+	}
+	return t, nil
+}
+
+// Has reports whether a page template exists.
+func (t *Templates) Has(name string) bool { return t.pages[name] != nil }
+
+func baseFuncs() template.FuncMap {
+	return template.FuncMap{
+		"helplines":    func() []helplines.Line { return helplines.All },
+		"quickExitURL": func() string { return QuickExitURL },
+		"safeHTML":     func(s string) template.HTML { return template.HTML(s) }, // only for catalog HTML rendered by goldmark without raw HTML
+		"date": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				if v.IsZero() {
+					return ""
+				}
+				return v.Format("Jan 2, 2006")
+			case *time.Time:
+				if v == nil {
+					return ""
+				}
+				return v.Format("Jan 2, 2006")
+			}
+			return ""
+		},
+		"isoDate": func(t time.Time) string { return t.Format("2006-01-02") },
+		"add":     func(a, b int) int { return a + b },
+		"pct": func(n, d int) string {
+			if d == 0 {
+				return "—"
+			}
+			return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(d))
+		},
+	}
+}
+
+// render executes a page into a buffer first, so a template error becomes
+// a clean 500 and never half a page.
+func (a *App) render(c *fiber.Ctx, status int, name string, p Page) error {
+	t := a.tmpl.pages[name]
+	if t == nil {
+		return fmt.Errorf("web: no page template %q", name)
+	}
+	p.Viewer = viewerOf(c)
+	if p.Viewer != nil {
+		p.CSRF = p.Viewer.CSRF
+	}
+	if p.Flash == "" {
+		p.Flash = a.takeFlash(c)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "base", p); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	c.Status(status)
+	c.Type("html", "utf-8")
+	return c.Send(buf.Bytes())
+}

@@ -1,0 +1,47 @@
+package web
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Viewer is the signed-in person as pages see them.
+type Viewer struct {
+	ID            int64
+	Name          string
+	OrgID         int64
+	IsAdmin       bool
+	IsFacilitator bool
+	IsManager     bool
+	CSRF          string
+}
+
+const viewerKey = "viewer"
+
+// viewerOf returns the signed-in person, or nil.
+func viewerOf(c *fiber.Ctx) *Viewer {
+	v, _ := c.Locals(viewerKey).(*Viewer)
+	return v
+}
+
+// takeFlash returns and clears the one-time message for this request.
+func (a *App) takeFlash(c *fiber.Ctx) string {
+	raw := c.Cookies(flashCookie)
+	if raw == "" {
+		return ""
+	}
+	c.ClearCookie(flashCookie)
+	f, err := url.QueryUnescape(raw)
+	if err != nil {
+		return ""
+	}
+	return f
+}
+
+const flashCookie = "waymark_flash"
+
+// setFlash stores a one-time message shown on the next page.
+func (a *App) setFlash(c *fiber.Ctx, msg string) {
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HTTPOnly: true, Secure: a.cfg.Secure(), SameSite: "Lax"})
+}
