@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"io/fs"
+	"os"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/waymark/waymark/courses"
+	"github.com/waymark/waymark/internal/catalog"
+	"github.com/waymark/waymark/internal/config"
+	"github.com/waymark/waymark/internal/seed"
+	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/seeds"
+)
+
+// coursesFS is the embedded catalog, or COURSES_DIR when set.
+func coursesFS(dir string) fs.FS {
+	if dir != "" {
+		return os.DirFS(dir)
+	}
+	return courses.FS
+}
+
+// loadCatalog reads the roles and the course catalog.
+func loadCatalog(dir string) ([]seed.Role, *catalog.Catalog, error) {
+	roles, err := seed.LoadRoles(seeds.FS)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := catalog.Load(coursesFS(dir), seed.RoleSet(roles))
+	return roles, cat, err
+}
+
+// openDB loads the config and opens the pool.
+func openDB(ctx context.Context) (*config.Config, *sqlx.DB, error) {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, db, nil
+}
+
+// syncReference writes the job roles and the course catalog.
+func syncReference(ctx context.Context, db *sqlx.DB, roles []seed.Role, cat *catalog.Catalog) (store.SyncResult, error) {
+	rows := make([]store.JobRole, len(roles))
+	for i, r := range roles {
+		rows[i] = store.JobRole{Code: r.Code, Name: r.Name, Sector: r.Sector}
+	}
+	if err := store.UpsertRoles(ctx, db, rows); err != nil {
+		return store.SyncResult{}, err
+	}
+	return catalog.Sync(ctx, store.NewCourses(db), cat)
+}
