@@ -69,3 +69,6 @@ func InTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	}
 	return nil
 }
+
+// int64Array adapts a slice for = ANY($n).
+func int64Array(v []int64) any { return pq.Array(v) }

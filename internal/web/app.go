@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/waymark/waymark/internal/auth"
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/store"
@@ -37,6 +38,8 @@ type App struct {
 	now     func() time.Time
 	tmpl    *Templates
 	metrics *metrics
+	auth    *auth.Service
+	users   *store.Users
 }
 
 // New builds the Fiber app. It fails when a template does not parse.
@@ -57,6 +60,8 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	a.tmpl = tmpl
 	a.metrics = newMetrics(d.DB)
+	a.users = store.NewUsers(d.DB)
+	a.auth = &auth.Service{Users: a.users, Sessions: store.NewSessions(d.DB), Now: a.now}
 	app := fiber.New(fiber.Config{
 		ErrorHandler:          a.errorHandler,
 		DisableStartupMessage: true,

@@ -66,7 +66,7 @@ func (t *Templates) Has(name string) bool { return t.pages[name] != nil }
 
 func baseFuncs() template.FuncMap {
 	return template.FuncMap{
-		"helplines":    func() []helplines.Line { return helplines.All },
+		"helplines":    helplineViews,
 		"quickExitURL": func() string { return QuickExitURL },
 		"safeHTML":     func(s string) template.HTML { return template.HTML(s) }, // only for catalog HTML rendered by goldmark without raw HTML
 		"date": func(t any) string {
@@ -95,6 +95,21 @@ func baseFuncs() template.FuncMap {
 	}
 }
 
+// helplineView is a help line with its link marked safe for href (tel: and
+// sms: are not in html/template's default allow-list).
+type helplineView struct {
+	helplines.Line
+	Link template.URL
+}
+
+func helplineViews() []helplineView {
+	out := make([]helplineView, len(helplines.All))
+	for i, l := range helplines.All {
+		out[i] = helplineView{Line: l, Link: template.URL(l.Href)}
+	}
+	return out
+}
+
 // render executes a page into a buffer first, so a template error becomes
 // a clean 500 and never half a page.
 func (a *App) render(c *fiber.Ctx, status int, name string, p Page) error {
@@ -103,9 +118,7 @@ func (a *App) render(c *fiber.Ctx, status int, name string, p Page) error {
 		return fmt.Errorf("web: no page template %q", name)
 	}
 	p.Viewer = viewerOf(c)
-	if p.Viewer != nil {
-		p.CSRF = p.Viewer.CSRF
-	}
+	p.CSRF = a.csrfToken(c)
 	if p.Flash == "" {
 		p.Flash = a.takeFlash(c)
 	}

@@ -10,7 +10,8 @@ import (
 	"github.com/waymark/waymark/templates"
 )
 
-// routes is the table of every route and its middleware.
+// routes is the table of every route and its middleware. Every request
+// passes loadViewer and checkCSRF; groups add who may enter.
 func (a *App) routes(app *fiber.App) {
 	for _, mw := range a.commonMiddleware() {
 		app.Use(mw)
@@ -23,10 +24,33 @@ func (a *App) routes(app *fiber.App) {
 	app.Get("/readyz", a.handleReadyz)
 	app.Get("/metrics", a.handleMetrics())
 
+	app.Use(a.loadViewer, a.checkCSRF)
+
 	// Public
 	app.Get("/", a.handleHome)
 	app.Get("/courses", a.handleCatalog)
 	app.Get("/courses/:slug", a.handleCourse)
+	app.Get("/login", a.handleLoginForm)
+	app.Post("/login", a.handleLogin)
+	app.Post("/logout", a.handleLogout)
+
+	// Signed-in people: their own training. Routes elsewhere that need a
+	// signed-in person take a.requireUser themselves (a group without a
+	// prefix would guard every later route).
+	my := app.Group("/my", a.requireUser)
+	_ = my
+
+	// Facilitators
+	facilitator := app.Group("/prevention", a.requireUser, a.requireFacilitator)
+	_ = facilitator
+
+	// Managers (scoped to their organization subtrees)
+	manager := app.Group("/manage", a.requireUser, a.requireManager)
+	_ = manager
+
+	// State administrators
+	admin := app.Group("/admin", a.requireUser, a.requireAdmin)
+	_ = admin
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

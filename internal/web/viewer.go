@@ -14,6 +14,7 @@ type Viewer struct {
 	IsAdmin       bool
 	IsFacilitator bool
 	IsManager     bool
+	ScopeOrgs     []int64 // organizations whose subtrees a manager sees
 	CSRF          string
 }
 

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Session is a signed-in browser. Only the hash of its token is stored.
+type Session struct {
+	TokenHash  []byte    `db:"token_hash"`
+	UserID     int64     `db:"user_id"`
+	CSRFToken  string    `db:"csrf_token"`
+	CreatedAt  time.Time `db:"created_at"`
+	LastSeenAt time.Time `db:"last_seen_at"`
+	ExpiresAt  time.Time `db:"expires_at"`
+}
+
+// Sessions stores sessions in PostgreSQL, shared by every app instance.
+type Sessions struct{ db *sqlx.DB }
+
+// NewSessions returns the session store.
+func NewSessions(db *sqlx.DB) *Sessions { return &Sessions{db: db} }
+
+// Create stores a new session.
+func (s *Sessions) Create(ctx context.Context, sess Session) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
+		VALUES ($1, $2, $3, $4, $4, $5)`, sess.TokenHash, sess.UserID, sess.CSRFToken, sess.CreatedAt, sess.ExpiresAt)
+	if err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// Get returns a live session: not past its absolute expiry and seen within
+// idle. It refreshes last_seen_at at most once a minute.
+func (s *Sessions) Get(ctx context.Context, hash []byte, now time.Time, idle time.Duration) (Session, error) {
+	var sess Session
+	err := s.db.GetContext(ctx, &sess, `SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at
+		FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3`, hash, now, now.Add(-idle))
+	if err = notFound(err); err != nil {
+		return sess, fmt.Errorf("store: session: %w", err)
+	}
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		if _, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, now, hash); err != nil {
+			return sess, fmt.Errorf("store: touch session: %w", err)
+		}
+	}
+	return sess, nil
+}
+
+// Delete ends one session.
+func (s *Sessions) Delete(ctx context.Context, hash []byte) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
+	return err
+}
+
+// DeleteForUser ends every session of a user (password change, deactivation).
+func (s *Sessions) DeleteForUser(ctx context.Context, q sqlx.ExecerContext, userID int64) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	return err
+}
+
+// DeleteExpired removes sessions past their expiry or idle limit.
+func (s *Sessions) DeleteExpired(ctx context.Context, now time.Time, idle time.Duration) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, now, now.Add(-idle))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// RecordLoginFailure notes a failed sign-in for each key.
+func (s *Sessions) RecordLoginFailure(ctx context.Context, now time.Time, keys ...string) error {
+	for _, k := range keys {
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO login_failures (key, at) VALUES ($1, $2)`, k, now); err != nil {
+			return fmt.Errorf("store: login failure: %w", err)
+		}
+	}
+	return nil
+}
+
+// LoginFailures counts failures for key since a moment.
+func (s *Sessions) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2`, key, since)
+	return n, err
+}
+
+// ClearLoginFailures forgets failures for key after a successful sign-in.
+func (s *Sessions) ClearLoginFailures(ctx context.Context, key string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1`, key)
+	return err
+}

@@ -1,0 +1,146 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/waymark/waymark/internal/auth"
+	"github.com/waymark/waymark/internal/store"
+)
+
+const anonCSRFCookie = "waymark_csrf"
+
+// sessionCookie is __Host- prefixed when served over https.
+func (a *App) sessionCookie() string {
+	if a.cfg.Secure() {
+		return "__Host-waymark_session"
+	}
+	return "waymark_session"
+}
+
+// loadViewer resolves the session cookie into a Viewer. Anonymous visitors
+// get a CSRF token in a cookie of their own (double submit) so that sign-in
+// and other public forms are protected too.
+func (a *App) loadViewer(c *fiber.Ctx) error {
+	token := c.Cookies(a.sessionCookie())
+	if token != "" {
+		sess, err := a.auth.Resolve(c.UserContext(), token)
+		switch {
+		case err == nil:
+			v, err := a.viewerFor(c, sess)
+			if err != nil {
+				return err
+			}
+			if v != nil {
+				c.Locals(viewerKey, v)
+				return c.Next()
+			}
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		a.clearSessionCookie(c)
+	}
+	if c.Cookies(anonCSRFCookie) == "" {
+		tok, _ := auth.NewToken()
+		c.Cookie(&fiber.Cookie{Name: anonCSRFCookie, Value: tok, Path: "/", HTTPOnly: true, Secure: a.cfg.Secure(), SameSite: "Lax"})
+		c.Locals(anonCSRFCookie, tok)
+	}
+	return c.Next()
+}
+
+func (a *App) viewerFor(c *fiber.Ctx, sess store.Session) (*Viewer, error) {
+	u, err := a.users.ByID(c.UserContext(), sess.UserID)
+	if err != nil || !u.Active() {
+		return nil, nil
+	}
+	scopes, err := a.users.ScopeOrgs(c.UserContext(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Viewer{ID: u.ID, Name: u.Name, OrgID: u.OrgID, IsAdmin: u.IsAdmin, IsFacilitator: u.IsFacilitator,
+		IsManager: len(scopes) > 0 || u.IsAdmin, ScopeOrgs: scopes, CSRF: sess.CSRFToken}, nil
+}
+
+// csrfToken is the token forms must carry on this request.
+func (a *App) csrfToken(c *fiber.Ctx) string {
+	if v := viewerOf(c); v != nil {
+		return v.CSRF
+	}
+	if t, ok := c.Locals(anonCSRFCookie).(string); ok {
+		return t
+	}
+	return c.Cookies(anonCSRFCookie)
+}
+
+// checkCSRF rejects any state-changing request without the right token, read
+// from the form field "csrf" or the X-CSRF-Token header.
+func (a *App) checkCSRF(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	sent := c.FormValue("csrf")
+	if sent == "" {
+		sent = c.Get("X-CSRF-Token")
+	}
+	want := a.csrfToken(c)
+	if want == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(want)) != 1 {
+		return fiber.NewError(fiber.StatusForbidden, "The form expired or came from another site. Go back, reload the page and try again.")
+	}
+	return c.Next()
+}
+
+// requireUser sends anonymous visitors to sign in.
+func (a *App) requireUser(c *fiber.Ctx) error {
+	if viewerOf(c) == nil {
+		if c.Method() == fiber.MethodGet {
+			return c.Redirect("/login?next="+safeNext(c.OriginalURL()), fiber.StatusSeeOther)
+		}
+		return fiber.ErrUnauthorized
+	}
+	return c.Next()
+}
+
+// requireAdmin admits state administrators only.
+func (a *App) requireAdmin(c *fiber.Ctx) error {
+	if v := viewerOf(c); v == nil || !v.IsAdmin {
+		return ErrForbidden
+	}
+	return c.Next()
+}
+
+// requireManager admits managers (anyone with a scope) and administrators.
+func (a *App) requireManager(c *fiber.Ctx) error {
+	if v := viewerOf(c); v == nil || !v.IsManager {
+		return ErrForbidden
+	}
+	return c.Next()
+}
+
+// requireFacilitator admits facilitators and administrators.
+func (a *App) requireFacilitator(c *fiber.Ctx) error {
+	if v := viewerOf(c); v == nil || !(v.IsFacilitator || v.IsAdmin) {
+		return ErrForbidden
+	}
+	return c.Next()
+}
+
+func (a *App) setSessionCookie(c *fiber.Ctx, token string) {
+	c.Cookie(&fiber.Cookie{Name: a.sessionCookie(), Value: token, Path: "/", HTTPOnly: true, Secure: a.cfg.Secure(),
+		SameSite: "Lax", MaxAge: int(auth.AbsoluteTimeout.Seconds())})
+}
+
+func (a *App) clearSessionCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: a.sessionCookie(), Value: "", Path: "/", HTTPOnly: true, Secure: a.cfg.Secure(),
+		SameSite: "Lax", MaxAge: -1})
+}
+
+// safeNext keeps post-sign-in redirects on this site.
+func safeNext(next string) string {
+	if len(next) == 0 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/my"
+	}
+	return next
+}
