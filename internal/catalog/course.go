@@ -112,6 +112,15 @@ type Catalog struct {
 	bySlug  map[string]*Course
 }
 
+// New builds a catalog from parsed courses.
+func New(courses []*Course) *Catalog {
+	cat := &Catalog{Courses: courses, bySlug: map[string]*Course{}}
+	for _, c := range courses {
+		cat.bySlug[c.Slug] = c
+	}
+	return cat
+}
+
 // Get returns the course with slug, or nil.
 func (c *Catalog) Get(slug string) *Course { return c.bySlug[slug] }
 
