@@ -50,4 +50,3 @@ func TestLintCatchesBadContent(t *testing.T) {
 		}
 	}
 }
-
