@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds layouts/, partials/, pages/, email/ and static/.
 //
-//go:embed layouts partials pages static
+//go:embed layouts partials pages static email
 var FS embed.FS

@@ -13,6 +13,7 @@ import (
 	"github.com/waymark/waymark/internal/auth"
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/config"
+	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/templates"
 )
@@ -40,6 +41,15 @@ type App struct {
 	metrics *metrics
 	auth    *auth.Service
 	users   *store.Users
+	mail    *mail.Renderer
+
+	// One struct per area, each defined in its area_*.go file.
+	people       peopleArea
+	learning     learningArea
+	certificates certificatesArea
+	mailArea     mailArea
+	reports      reportsArea
+	prevention   preventionArea
 }
 
 // New builds the Fiber app. It fails when a template does not parse.
@@ -62,6 +72,14 @@ func New(d Deps) (*fiber.App, error) {
 	a.metrics = newMetrics(d.DB)
 	a.users = store.NewUsers(d.DB)
 	a.auth = &auth.Service{Users: a.users, Sessions: store.NewSessions(d.DB), Now: a.now}
+	if a.mail, err = mail.NewRenderer(templates.FS, "email", d.Config.BaseURL.String()); err != nil {
+		return nil, err
+	}
+	for _, init := range []func(Deps) error{a.initPeople, a.initLearning, a.initCertificates, a.initMail, a.initReports, a.initPrevention} {
+		if err := init(d); err != nil {
+			return nil, err
+		}
+	}
 	app := fiber.New(fiber.Config{
 		ErrorHandler:          a.errorHandler,
 		DisableStartupMessage: true,

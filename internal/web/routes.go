@@ -10,6 +10,11 @@ import (
 	"github.com/waymark/waymark/templates"
 )
 
+// groups are the guarded route groups every area registers on.
+type groups struct {
+	my, facilitator, manager, admin fiber.Router
+}
+
 // routes is the table of every route and its middleware. Every request
 // passes loadViewer and checkCSRF; groups add who may enter.
 func (a *App) routes(app *fiber.App) {
@@ -34,23 +39,24 @@ func (a *App) routes(app *fiber.App) {
 	app.Post("/login", a.handleLogin)
 	app.Post("/logout", a.handleLogout)
 
-	// Signed-in people: their own training. Routes elsewhere that need a
-	// signed-in person take a.requireUser themselves (a group without a
-	// prefix would guard every later route).
-	my := app.Group("/my", a.requireUser)
-	_ = my
-
-	// Facilitators
-	facilitator := app.Group("/prevention", a.requireUser, a.requireFacilitator)
-	_ = facilitator
-
-	// Managers (scoped to their organization subtrees)
-	manager := app.Group("/manage", a.requireUser, a.requireManager)
-	_ = manager
-
-	// State administrators
-	admin := app.Group("/admin", a.requireUser, a.requireAdmin)
-	_ = admin
+	g := groups{
+		// Signed-in people: their own training. Routes elsewhere that need
+		// a signed-in person take a.requireUser themselves (a group without
+		// a prefix would guard every later route).
+		my: app.Group("/my", a.requireUser),
+		// Facilitators of prevention sessions.
+		facilitator: app.Group("/prevention", a.requireUser, a.requireFacilitator),
+		// Managers, scoped to their organization subtrees.
+		manager: app.Group("/manage", a.requireUser, a.requireManager),
+		// State administrators.
+		admin: app.Group("/admin", a.requireUser, a.requireAdmin),
+	}
+	a.peopleRoutes(app, g)
+	a.learningRoutes(app, g)
+	a.certificatesRoutes(app, g)
+	a.mailRoutes(app, g)
+	a.reportsRoutes(app, g)
+	a.preventionRoutes(app, g)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
