@@ -2,8 +2,8 @@ package mail
 
 import (
 	"bytes"
-	htmltemplate "html/template"
 	"fmt"
+	htmltemplate "html/template"
 	"io/fs"
 	"strings"
 	texttemplate "text/template"
@@ -30,14 +30,14 @@ func NewRenderer(fsys fs.FS, dir, baseURL string) (*Renderer, error) {
 	funcs := map[string]any{"helplines": func() []helplines.Line { return helplines.All }}
 	for _, path := range names {
 		name := strings.TrimSuffix(path[len(dir)+1:], ".txt")
-		t, err := texttemplate.New(name + ".txt").Funcs(funcs).ParseFS(fsys, path)
+		t, err := texttemplate.New(name+".txt").Funcs(funcs).ParseFS(fsys, path)
 		if err != nil {
 			return nil, fmt.Errorf("mail: parse %s: %w", path, err)
 		}
 		if t.Lookup("subject") == nil {
 			return nil, fmt.Errorf("mail: %s has no {{define \"subject\"}}", path)
 		}
-		h, err := htmltemplate.New(name + ".html").Funcs(funcs).ParseFS(fsys, dir+"/"+name+".html")
+		h, err := htmltemplate.New(name+".html").Funcs(funcs).ParseFS(fsys, dir+"/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("mail: parse %s.html: %w", name, err)
 		}
