@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -27,6 +28,12 @@ type Config struct {
 	CoursesDir         string
 	MetricsToken       string
 	RemindInterval     time.Duration
+	// RenewalWindowDays: how long before a completion expires its next
+	// cycle opens (RENEWAL_WINDOW_DAYS, default 60).
+	RenewalWindowDays int
+	// TrainingYearEnd is the last day of the training year (TRAINING_YEAR_END,
+	// MM-DD, default 06-30); only its month and day are used.
+	TrainingYearEnd time.Time
 }
 
 // Secure reports whether cookies must carry the Secure flag.
@@ -87,6 +94,12 @@ func Load(getenv Getenv) (*Config, error) {
 	c.RemindInterval, err = time.ParseDuration(get("REMIND_INTERVAL", "5m"))
 	if err != nil || c.RemindInterval < 0 {
 		errs = append(errs, errors.New("REMIND_INTERVAL must be a duration such as 5m (0 disables the sweep in serve)"))
+	}
+	if c.RenewalWindowDays, err = strconv.Atoi(get("RENEWAL_WINDOW_DAYS", "60")); err != nil || c.RenewalWindowDays < 0 || c.RenewalWindowDays > 366 {
+		errs = append(errs, errors.New("RENEWAL_WINDOW_DAYS must be a whole number of days from 0 to 366"))
+	}
+	if c.TrainingYearEnd, err = time.Parse("01-02", get("TRAINING_YEAR_END", "06-30")); err != nil {
+		errs = append(errs, errors.New("TRAINING_YEAR_END must be a month and day such as 06-30"))
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("config: %w", errors.Join(errs...))

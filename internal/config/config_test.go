@@ -44,3 +44,23 @@ func TestHTTPSBaseURLMakesCookiesSecure(t *testing.T) {
 		t.Fatalf("got %+v", c)
 	}
 }
+
+func TestLearningSettings(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RenewalWindowDays != 60 || c.TrainingYearEnd.Month() != 6 || c.TrainingYearEnd.Day() != 30 {
+		t.Fatalf("learning defaults wrong: %d %v", c.RenewalWindowDays, c.TrainingYearEnd)
+	}
+	c, err = config.Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db", "RENEWAL_WINDOW_DAYS": "30", "TRAINING_YEAR_END": "08-31"}))
+	if err != nil || c.RenewalWindowDays != 30 || c.TrainingYearEnd.Month() != 8 || c.TrainingYearEnd.Day() != 31 {
+		t.Fatalf("learning settings not read: %v %+v", err, c)
+	}
+	for _, bad := range []map[string]string{{"RENEWAL_WINDOW_DAYS": "-1"}, {"RENEWAL_WINDOW_DAYS": "soon"}, {"TRAINING_YEAR_END": "June"}} {
+		bad["DATABASE_URL"] = "postgres://u@h/db"
+		if _, err := config.Load(env(bad)); err == nil {
+			t.Errorf("accepted %v", bad)
+		}
+	}
+}
