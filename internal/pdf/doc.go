@@ -119,13 +119,8 @@ func (d *Doc) SetMargins(left, top, right, bottom float64) {
 	d.margin = left
 }
 
-// AddPage starts a new page.
-func (d *Doc) AddPage() {
-	d.f.AddPage()
-	if d.style.Size > 0 && d.err == nil {
-		d.SetFont(d.style)
-	}
-}
+// AddPage starts a new page; the current style carries over.
+func (d *Doc) AddPage() { d.f.AddPage() }
 
 // OnPageStart runs fn at the start of every page (a running header);
 // OnPageEnd runs fn with the page number at the end of every page.
@@ -156,12 +151,21 @@ func (d *Doc) Y() float64 { return d.f.GetY() }
 func (d *Doc) SetY(y float64) { d.f.SetY(y) }
 
 // SetFont selects the face for later text; a zero Size keeps the size.
+// A face is parsed into the document only when text is first set in it,
+// since each face costs milliseconds per document.
 func (d *Doc) SetFont(s Style) {
 	if s.Size == 0 {
 		s.Size = d.style.Size
 	}
 	d.style = s
-	d.use(d.primary())
+	d.restore()
+}
+
+// restore selects the current style's face again if the document has it.
+func (d *Doc) restore() {
+	if d.added[d.primary()] {
+		d.use(d.primary())
+	}
 }
 
 // primary is the Latin face of the current style.
@@ -201,7 +205,7 @@ func (d *Doc) TextWidth(s string) float64 {
 		d.use(r.face)
 		w += d.f.GetStringWidth(r.text)
 	}
-	d.use(d.primary())
+	d.restore()
 	return w
 }
 
@@ -214,7 +218,7 @@ func (d *Doc) Text(x, y float64, s string) {
 		d.use(r.face)
 		d.f.CellFormat(d.f.GetStringWidth(r.text), h, r.text, "", 0, "L", false, 0, "")
 	}
-	d.use(d.primary())
+	d.restore()
 }
 
 // TextIn writes one line of s in a box w wide starting at x, aligned;
@@ -253,6 +257,7 @@ func (d *Doc) Fit(s string, w float64) string {
 func (d *Doc) Paragraph(x, y, w, lineHeight float64, s string, a Align) float64 {
 	rs := d.runsOf(s)
 	if len(rs) <= 1 && (len(rs) == 0 || rs[0].face == d.primary()) {
+		d.use(d.primary())
 		d.f.SetXY(x, y)
 		d.f.MultiCell(w, lineHeight, s, "", a.gofpdf(), false)
 		return d.f.GetY()
@@ -265,7 +270,7 @@ func (d *Doc) Paragraph(x, y, w, lineHeight float64, s string, a Align) float64 
 		d.use(rn.face)
 		d.f.Write(lineHeight, rn.text)
 	}
-	d.use(d.primary())
+	d.restore()
 	d.f.SetMargins(l, t, r)
 	d.f.Ln(lineHeight)
 	return d.f.GetY()
