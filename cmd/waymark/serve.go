@@ -41,6 +41,9 @@ func runServe(ctx context.Context, _ []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.BenchAddr != "" {
+		defer web.ListenBench(cfg.BenchAddr, log)()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.ListenAddr) }()
 	log.Info("listening", "addr", cfg.ListenAddr, "url", cfg.BaseURL.String())

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -34,6 +35,10 @@ type Config struct {
 	// TrainingYearEnd is the last day of the training year (TRAINING_YEAR_END,
 	// MM-DD, default 06-30); only its month and day are used.
 	TrainingYearEnd time.Time
+	// BenchAddr (BENCH_ADDR, default empty = off) is a loopback address on
+	// which `serve` also answers the benchmark's plaintext ceiling and
+	// pprof. Only loopback is accepted: it is never reachable from outside.
+	BenchAddr string
 }
 
 // Secure reports whether cookies must carry the Secure flag.
@@ -101,10 +106,20 @@ func Load(getenv Getenv) (*Config, error) {
 	if c.TrainingYearEnd, err = time.Parse("01-02", get("TRAINING_YEAR_END", "06-30")); err != nil {
 		errs = append(errs, errors.New("TRAINING_YEAR_END must be a month and day such as 06-30"))
 	}
+	if c.BenchAddr = get("BENCH_ADDR", ""); c.BenchAddr != "" && !loopback(c.BenchAddr) {
+		errs = append(errs, errors.New("BENCH_ADDR must be a loopback address such as 127.0.0.1:3901"))
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("config: %w", errors.Join(errs...))
 	}
 	return c, nil
+}
+
+// loopback reports whether addr is host:port on a loopback IP.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
+	return err == nil && ip != nil && ip.IsLoopback()
 }
 
 // FromEnv loads the configuration from the process environment.

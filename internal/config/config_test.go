@@ -64,3 +64,16 @@ func TestLearningSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestBenchAddrOnlyOnLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{"": true, "127.0.0.1:3901": true, "[::1]:3901": true,
+		"0.0.0.0:3901": false, ":3901": false, "example.org:3901": false, "127.0.0.1": false} {
+		c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db", "BENCH_ADDR": addr}))
+		if (err == nil) != ok {
+			t.Errorf("BENCH_ADDR=%q: err %v, want ok=%v", addr, err, ok)
+		}
+		if err == nil && c.BenchAddr != addr {
+			t.Errorf("BENCH_ADDR=%q read as %q", addr, c.BenchAddr)
+		}
+	}
+}
