@@ -1,0 +1,90 @@
+package e2e_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// brokenPage breaks one rule per element, so each check has something to
+// find: two h1s, an image with no alt, a field with no label, faint text,
+// no lang, no landmarks, an error tied to no field, a table with no
+// headers, and a box that clips its text when the text grows.
+const brokenPage = `<!doctype html><html><head><title>A broken page</title><style>
+.faint { color: #c8c8c8; background: #fff; }
+.box { width: 30rem; height: 24px; overflow: hidden; }
+</style></head><body>
+<h1>First heading</h1>
+<h1>Second heading</h1>
+<img src="data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACwAAAAAAQABAAACAkQBADs=" width="40" height="40">
+<input type="text" name="nolabel">
+<p class="faint">This text is too faint to read.</p>
+<span class="field-error" id="orphan-error">This error belongs to no field.</span>
+<table><tr><td>1</td><td>2</td></tr></table>
+<div class="box">A short line of text</div>
+</body></html>`
+
+// testCheckerCatchesBrokenPage shows that the checks fail: every rule the
+// broken page breaks is reported, with the selector of the element.
+func testCheckerCatchesBrokenPage(t *testing.T, e *env) {
+	fixture := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(brokenPage))
+	}))
+	defer fixture.Close()
+	p := e.newTab(t)
+	ctx, cancel := context.WithTimeout(p.ctx, 30e9)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(fixture.URL)); err != nil {
+		t.Fatal(err)
+	}
+
+	got := map[string]violation{}
+	for _, v := range p.axeViolations() {
+		got[v.ID] = v
+	}
+	for id, sel := range map[string]string{"image-alt": "img", "label": "input", "color-contrast": "[p]", "html-has-lang": "html"} {
+		v, ok := got[id]
+		if !ok {
+			t.Errorf("axe did not report %s on the broken page; it reported %v", id, keys(got))
+			continue
+		}
+		if v.HelpURL == "" || v.Impact == "" || len(v.Nodes) == 0 || !strings.Contains(v.String(), sel) {
+			t.Errorf("the report of %s lacks the help URL, impact or selector %q:\n%s", id, sel, v)
+		}
+	}
+
+	checks := []struct {
+		name  string
+		probs []string
+		want  []string
+	}{
+		{"structure", p.structureProblems(), []string{
+			"html has no lang attribute", "2 h1 elements, want exactly one", "0 banner landmarks",
+			"0 contentinfo landmarks", "no navigation landmark", "0 main landmarks",
+			`field input (name=nolabel) has no label`, `error message span#orphan-error.field-error`,
+			"has no header cells (th)", "has no caption", "no working skip link"}},
+		{"resize", p.resizeProblems(), []string{`text at 200%: text is clipped in div.box "A short line of text"`}},
+	}
+	for _, c := range checks {
+		joined := strings.Join(c.probs, "\n")
+		for _, w := range c.want {
+			if !strings.Contains(joined, w) {
+				t.Errorf("the %s check missed %q; it reported:\n%s", c.name, w, joined)
+			}
+		}
+	}
+	p.screenshot("broken fixture")
+}
+
+func keys(m map[string]violation) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
