@@ -152,9 +152,12 @@ func (p *tab) resizeProblems() []string {
 	for _, s := range eval[[]string](p, resizeJS) {
 		out = append(out, "text at 200%: "+s)
 	}
+	for _, s := range eval[[]string](p, quickExitJS) {
+		out = append(out, "text at 200%: "+s)
+	}
 	p.setFontSize(16)
 	p.do(chromedp.EmulateViewport(viewportW/2, viewportH/2))
-	for _, s := range eval[[]string](p, resizeJS) {
+	for _, s := range append(eval[[]string](p, resizeJS), eval[[]string](p, quickExitJS)...) {
 		out = append(out, "page zoom 200% ("+fmt.Sprint(viewportW/2)+"px wide): "+s)
 	}
 	p.do(chromedp.EmulateViewport(viewportW, viewportH))
@@ -177,6 +180,9 @@ func (p *tab) checkPage() {
 	}
 	if probs := p.structureProblems(); len(probs) > 0 {
 		p.t.Errorf("page structure on %s:\n  %s", path, strings.Join(probs, "\n  "))
+	}
+	if probs := p.quickExitProblems(); len(probs) > 0 {
+		p.t.Errorf("quick exit on %s:\n  %s", path, strings.Join(probs, "\n  "))
 	}
 	if probs := p.resizeProblems(); len(probs) > 0 {
 		p.t.Errorf("resizing on %s:\n  %s", path, strings.Join(probs, "\n  "))

@@ -266,8 +266,8 @@ func (p *tab) tabTo(sel string, n int) {
 	p.t.Helper()
 	for range n {
 		p.press(kb.Tab)
+		p.assertFocusVisible()
 		if eval[bool](p, fmt.Sprintf(`document.activeElement && document.activeElement.matches(%q)`, sel)) {
-			p.assertFocusVisible()
 			return
 		}
 	}
@@ -281,18 +281,24 @@ func (p *tab) activeDesc() string {
 	  " "+JSON.stringify((e.innerText||e.value||e.getAttribute("aria-label")||"").trim().slice(0,40))})()`)
 }
 
-// assertFocusVisible checks that the focused element shows a focus
-// indicator: an outline or a box shadow, as computed by the browser.
+// assertFocusVisible fails the test when the focused element shows no
+// focus indicator.
 func (p *tab) assertFocusVisible() {
 	p.t.Helper()
-	ok := eval[string](p, `(function(){const e=document.activeElement; if(!e||e===document.body) return "no element has focus";
-	  const s=getComputedStyle(e);
-	  const outline = s.outlineStyle!=="none" && parseFloat(s.outlineWidth)>=2;
-	  const shadow = s.boxShadow && s.boxShadow!=="none";
-	  return (outline||shadow) ? "" : "outline "+s.outlineStyle+" "+s.outlineWidth+", box-shadow "+s.boxShadow})()`)
-	if ok != "" {
-		p.t.Errorf("focus is not visible on %s at %s: %s", p.activeDesc(), p.path(), ok)
+	if prob := p.focusProblem(); prob != "" {
+		p.t.Errorf("focus is not visible on %s at %s: %s", p.activeDesc(), p.path(), prob)
 	}
+}
+
+// focusProblem says why the focused element shows no focus indicator (an
+// outline of at least 2px or a box shadow, as computed), or "".
+func (p *tab) focusProblem() string {
+	return eval[string](p, `(function(){ const e = document.activeElement;
+	  if (!e || e === document.body) return "no element has focus";
+	  const s = getComputedStyle(e);
+	  const outline = s.outlineStyle === "auto" || (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2);
+	  const shadow = s.boxShadow && s.boxShadow !== "none";
+	  return (outline || shadow) ? "" : "outline " + s.outlineStyle + " " + s.outlineWidth + ", box-shadow " + s.boxShadow; })()`)
 }
 
 // fetchInPage requests a URL with the tab's cookies (as a click on a

@@ -8,16 +8,25 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // brokenPage breaks one rule per element, so each check has something to
 // find: two h1s, an image with no alt, a field with no label, faint text,
 // no lang, no landmarks, an error tied to no field, a table with no
-// headers, and a box that clips its text when the text grows.
+// headers, a box that clips its text when the text grows, a button with
+// no focus indicator, and a quick exit that is second in tab order, under
+// a banner, with no Esc.
 const brokenPage = `<!doctype html><html><head><title>A broken page</title><style>
 .faint { color: #c8c8c8; background: #fff; }
 .box { width: 30rem; height: 24px; overflow: hidden; }
+.nofocus:focus, .nofocus:focus-visible { outline: none; box-shadow: none; }
+#quick-exit { position: fixed; top: 0; right: 0; padding: 8px; background: #a4161a; color: #fff; }
+.banner { position: fixed; top: 0; left: 0; right: 0; height: 60px; background: #1b1f24; color: #fff; z-index: 5; }
 </style></head><body>
+<a href="#top">A link before the quick exit</a>
+<a id="quick-exit" href="https://www.weather.gov/">Quick exit</a>
+<div class="banner">A cookie banner over the quick exit</div>
 <h1>First heading</h1>
 <h1>Second heading</h1>
 <img src="data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACwAAAAAAQABAAACAkQBADs=" width="40" height="40">
@@ -26,6 +35,7 @@ const brokenPage = `<!doctype html><html><head><title>A broken page</title><styl
 <span class="field-error" id="orphan-error">This error belongs to no field.</span>
 <table><tr><td>1</td><td>2</td></tr></table>
 <div class="box">A short line of text</div>
+<button class="nofocus">No focus ring</button>
 </body></html>`
 
 // testCheckerCatchesBrokenPage shows that the checks fail: every rule the
@@ -69,6 +79,9 @@ func testCheckerCatchesBrokenPage(t *testing.T, e *env) {
 			`field input (name=nolabel) has no label`, `error message span#orphan-error.field-error`,
 			"has no header cells (th)", "has no caption", "no working skip link"}},
 		{"resize", p.resizeProblems(), []string{`text at 200%: text is clipped in div.box "A short line of text"`}},
+		{"quick exit", p.quickExitProblems(), []string{
+			`the quick-exit control is not first in tab order: a "A link before the quick exit" comes first`,
+			`the quick-exit control is covered by div.banner`}},
 	}
 	for _, c := range checks {
 		joined := strings.Join(c.probs, "\n")
@@ -79,6 +92,22 @@ func testCheckerCatchesBrokenPage(t *testing.T, e *env) {
 		}
 	}
 	p.screenshot("broken fixture")
+
+	for range 4 {
+		if p.focused(".nofocus") {
+			break
+		}
+		p.press(kb.Tab)
+	}
+	if !p.focused(".nofocus") {
+		t.Fatalf("Tab did not reach the button; focus is on %s", p.activeDesc())
+	}
+	if prob := p.focusProblem(); !strings.Contains(prob, "outline none") {
+		t.Errorf("the focus check missed a button with no focus indicator: %q", prob)
+	}
+	if prob := p.quickExitByEsc(); !strings.Contains(prob, "Esc did not leave the page") {
+		t.Errorf("the Esc check missed a page whose Esc does nothing: %q", prob)
+	}
 }
 
 func keys(m map[string]violation) []string {

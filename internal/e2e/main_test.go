@@ -99,4 +99,5 @@ var flows = []struct {
 	{"checker catches a broken page", testCheckerCatchesBrokenPage},
 	{"public pages", testPublicPages},
 	{"sign in and out", testSignInAndOut},
+	{"keyboard sign in", testKeyboardSignIn},
 }
