@@ -46,6 +46,10 @@ func NewRenderer(fsys fs.FS, dir, baseURL string) (*Renderer, error) {
 	return r, nil
 }
 
+// BaseURL is the site's address without a trailing slash (for links built
+// outside templates, such as List-Unsubscribe).
+func (r *Renderer) BaseURL() string { return r.baseURL }
+
 // Rendered is a message's subject and both parts.
 type Rendered struct {
 	Subject, Text, HTML string
