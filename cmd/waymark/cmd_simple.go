@@ -108,5 +108,5 @@ func runSeed(ctx context.Context, args []string, out io.Writer) error {
 	if *demo {
 		fmt.Fprintln(out, "demo data: not available in this build")
 	}
-	return nil
+	return seedLearning(ctx, cfg, db, roles, cat, out)
 }

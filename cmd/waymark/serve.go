@@ -44,6 +44,11 @@ func runServe(ctx context.Context, _ []string, out io.Writer) error {
 	if cfg.BenchAddr != "" {
 		defer web.ListenBench(cfg.BenchAddr, log)()
 	}
+	renewals, err := newLearning(ctx, cfg, db, cat)
+	if err != nil {
+		return err
+	}
+	go runRenewals(ctx, renewals, cfg.RemindInterval, log)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.ListenAddr) }()
 	log.Info("listening", "addr", cfg.ListenAddr, "url", cfg.BaseURL.String())
