@@ -49,6 +49,11 @@ func runServe(ctx context.Context, _ []string, out io.Writer) error {
 		return err
 	}
 	go runRenewals(ctx, renewals, cfg.RemindInterval, log)
+	stopReminders, err := startReminders(ctx, cfg, db, log)
+	if err != nil {
+		return err
+	}
+	defer stopReminders()
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.ListenAddr) }()
 	log.Info("listening", "addr", cfg.ListenAddr, "url", cfg.BaseURL.String())
