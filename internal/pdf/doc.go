@@ -347,3 +347,49 @@ func (d *Doc) Bytes() ([]byte, error) {
 	err := d.Output(&buf)
 	return buf.Bytes(), err
 }
+
+// Wrap breaks s into lines no wider than w in the current style, at spaces
+// where it can and between characters where a word (or a run of Chinese
+// text) is wider than the line. Explicit newlines are kept.
+func (d *Doc) Wrap(s string, w float64) []string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			try := word
+			if line != "" {
+				try = line + " " + word
+			}
+			if d.TextWidth(try) <= w {
+				line = try
+				continue
+			}
+			if line != "" {
+				out = append(out, line)
+				line = ""
+			}
+			for d.TextWidth(word) > w {
+				cut := d.fitRunes(word, w)
+				out = append(out, word[:cut])
+				word = word[cut:]
+			}
+			line = word
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// fitRunes is the byte length of the longest prefix of s (at least one
+// rune) no wider than w.
+func (d *Doc) fitRunes(s string, w float64) int {
+	cut := 0
+	for i, r := range s {
+		next := i + len(string(r))
+		if cut > 0 && d.TextWidth(s[:next]) > w {
+			break
+		}
+		cut = next
+	}
+	return cut
+}

@@ -124,3 +124,29 @@ func BenchmarkLatinPage(b *testing.B) {
 		}
 	}
 }
+
+func TestWrap(t *testing.T) {
+	d := pdf.NewLetter(pdf.Meta{})
+	d.SetFont(pdf.Style{Size: 10})
+	for _, s := range []string{
+		"Trauma-informed, survivor-centered practice for health care and social-service providers",
+		"王小明王小明王小明王小明王小明王小明王小明王小明王小明王小明",
+		"short",
+	} {
+		lines := d.Wrap(s, 80)
+		for i := range lines {
+			lines[i] = strings.ReplaceAll(lines[i], " ", "")
+		}
+		if strings.Join(lines, "") != strings.ReplaceAll(s, " ", "") {
+			t.Errorf("Wrap(%q) lost text: %q", s, lines)
+		}
+		for _, l := range d.Wrap(s, 80) {
+			if d.TextWidth(l) > 80 {
+				t.Errorf("line %q is %.1f wide", l, d.TextWidth(l))
+			}
+		}
+		if len(s) > 20 && len(lines) < 2 {
+			t.Errorf("Wrap(%q) did not wrap: %q", s, lines)
+		}
+	}
+}

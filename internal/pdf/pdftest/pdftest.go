@@ -1,5 +1,5 @@
 // Package pdftest reads generated PDFs back for tests, through poppler's
-// pdftotext and pdfinfo (poppler-utils; .ci/run installs it). When the
+// pdftotext, pdfinfo and pdfimages (poppler-utils; .ci/run installs it). When the
 // tools are missing a test skips locally and fails under CI=true.
 package pdftest
 
@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -28,6 +29,28 @@ func Info(t testing.TB, pdf []byte) map[string]string {
 		if k, v, ok := strings.Cut(line, ":"); ok {
 			out[k] = strings.TrimSpace(v)
 		}
+	}
+	return out
+}
+
+// Images extracts every image of pdf as PNG files (pdfimages -png) and
+// returns their bytes in page order.
+func Images(t testing.TB, pdf []byte) [][]byte {
+	t.Helper()
+	dir := t.TempDir()
+	run(t, "pdfimages", pdf, "-png", "{in}", filepath.Join(dir, "img"))
+	names, err := filepath.Glob(filepath.Join(dir, "img-*.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(names)
+	var out [][]byte
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
 	}
 	return out
 }

@@ -1,0 +1,216 @@
+package certificate_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	_ "image/png"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/waymark/waymark/internal/certificate"
+	"github.com/waymark/waymark/internal/pdf/pdftest"
+	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/testfix"
+)
+
+// squash joins pdftotext's layout whitespace so a field found across
+// column padding still matches.
+var spaces = regexp.MustCompile(`\s+`)
+
+func squash(s string) string { return spaces.ReplaceAllString(s, " ") }
+
+func TestCertificatePDFHasEveryField(t *testing.T) {
+	s, db := newService(t)
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		expires *time.Time
+		expiry  string
+	}{
+		{"Nguyễn Thị Minh Khai", ptr(time.Date(2027, 6, 30, 12, 0, 0, 0, boston)), "June 30, 2027"},
+		{"Jean-Baptiste Désir", nil, "Does not expire"},
+		{"João Conceição", ptr(time.Date(2028, 1, 5, 12, 0, 0, 0, boston)), "January 5, 2028"},
+		{"王小明", nil, "Does not expire"},
+		{"Wòch Lapè Fanmi Ayiti", nil, "Does not expire"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLearner(t, db, learnerSpec{Name: tt.name, Version: "3.2", Minutes: 95, Score: 87,
+				Title:       "Police recognition and victim-centered first response",
+				CompletedAt: time.Date(2026, 4, 9, 10, 30, 0, 0, boston), ExpiresAt: tt.expires})
+			d, err := s.ForCompletion(ctx, l.CompletionID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := s.RenderPDF(&buf, d); err != nil {
+				t.Fatal(err)
+			}
+			text := squash(pdftest.Text(t, buf.Bytes()))
+			verifyURL := baseURL + "/verify/" + certificate.Format(d.Code)
+			for _, want := range []string{
+				tt.name,
+				"Police officer · " + l.OrgName,
+				"Police recognition and victim-centered first response",
+				"M4 · Version 3.2",
+				"95 minutes",
+				"April 9, 2026",
+				tt.expiry,
+				"87%",
+				certificate.Format(d.Code),
+				verifyURL,
+				"Certificate of Completion",
+				squash(certificate.ProgramName),
+			} {
+				if !strings.Contains(text, want) {
+					t.Errorf("certificate text lacks %q:\n%s", want, text)
+				}
+			}
+			for _, never := range []string{"CE credit", "continuing education", "CEU", l.Email} {
+				if strings.Contains(strings.ToLower(text), strings.ToLower(never)) {
+					t.Errorf("certificate says %q", never)
+				}
+			}
+			info := pdftest.Info(t, buf.Bytes())
+			if info["Page size"] != "792 x 612 pts (letter)" || info["Pages"] != "1" ||
+				!strings.Contains(info["Title"], "Certificate of completion") || !strings.Contains(info["Title"], tt.name) {
+				t.Errorf("pdfinfo: %v", info)
+			}
+			if !bytes.Contains(buf.Bytes(), []byte("/Lang (en-US)")) {
+				t.Error("document language not set")
+			}
+			imgs := pdftest.Images(t, buf.Bytes())
+			if len(imgs) != 1 {
+				t.Fatalf("%d images in the PDF, want the QR code", len(imgs))
+			}
+			if got := decodeQR(t, imgs[0]); got != verifyURL {
+				t.Errorf("QR code in the PDF reads %q, want %q", got, verifyURL)
+			}
+		})
+	}
+}
+
+func TestQRPNGDecodesToTheVerifyURL(t *testing.T) {
+	s, _ := newService(t)
+	code, _ := certificate.NewCode()
+	url := s.VerifyURL(code)
+	png, err := certificate.QRPNG(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := decodeQR(t, png); got != url {
+		t.Fatalf("QR reads %q, want %q", got, url)
+	}
+	if !strings.HasPrefix(url, baseURL+"/verify/") {
+		t.Fatalf("verify URL %q", url)
+	}
+}
+
+func decodeQR(t *testing.T, png []byte) string {
+	t.Helper()
+	img, _, err := image.Decode(bytes.NewReader(png))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("QR does not decode: %v", err)
+	}
+	return res.GetText()
+}
+
+func TestTranscriptListsEveryCompletionAcrossCycles(t *testing.T) {
+	s, db := newService(t)
+	ctx := context.Background()
+	l := newLearner(t, db, learnerSpec{Name: "Nguyễn Thị Minh Khai", Title: "Foundations of recognizing trafficking",
+		Version: "1.0", Minutes: 60, Score: 82, CompletedAt: time.Date(2024, 9, 3, 12, 0, 0, 0, boston),
+		ExpiresAt: ptr(time.Date(2025, 9, 3, 12, 0, 0, 0, boston))})
+	// Four renewal cycles of an annual refresher (one version updated
+	// along the way) and 36 more courses: enough rows for a second page.
+	refresher := testfix.Unique("refresher-")
+	for cycle := 1; cycle <= 4; cycle++ {
+		version := "2025.1"
+		if cycle > 2 {
+			version = "2026.1"
+		}
+		course, v := testfix.CourseVersion(t, db, testfix.CourseSpec{Slug: refresher, Title: "Annual refresher", Code: "R", Version: version, Minutes: 30})
+		testfix.Completion(t, db, testfix.CompletionSpec{UserID: l.UserID, CourseID: course, VersionID: v, Cycle: cycle,
+			CompletedAt: time.Date(2024+cycle/2, time.Month(1+cycle*2), 10, 12, 0, 0, 0, boston)})
+	}
+	for i := 0; i < 36; i++ {
+		course, v := testfix.CourseVersion(t, db, testfix.CourseSpec{Title: "Course number " + strconv.Itoa(i), Code: "X" + strconv.Itoa(i)})
+		testfix.Completion(t, db, testfix.CompletionSpec{UserID: l.UserID, CourseID: course, VersionID: v,
+			CompletedAt: time.Date(2026, 1, 1+i/2, 12, 0, 0, 0, boston)})
+	}
+	rows, err := s.ForUser(ctx, l.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 41 {
+		t.Fatalf("%d transcript rows, want 41", len(rows))
+	}
+	admin := newLearner(t, db, learnerSpec{Name: "Admin"})
+	if err := s.Revoke(ctx, admin.UserID, rows[0].ID, "Record corrected"); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = s.ForUser(ctx, l.UserID)
+	var buf bytes.Buffer
+	err = s.RenderTranscript(&buf, certificate.Person{Name: l.Name, OrgName: l.OrgName, JobRole: "Police officer"}, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := pdftest.Text(t, buf.Bytes())
+	text := squash(raw)
+	for _, want := range []string{"Training transcript", "Nguyễn Thị Minh Khai", l.OrgName, "Police officer",
+		"M4 — Foundations of", "2024-09-03", "2025-09-03", "82%", "revoked 2026-05-14",
+		"41 completions", "page 2", "R — Annual refresher 2025.1", "R — Annual refresher 2026.1", "X35 — Course number 35", squash(certificate.ProgramName)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	for _, r := range rows {
+		if !strings.Contains(raw, certificate.Format(r.Code)) {
+			t.Errorf("transcript lacks code %s (a code must never be split across lines)", certificate.Format(r.Code))
+		}
+	}
+	if info := pdftest.Info(t, buf.Bytes()); info["Pages"] < "2" || info["Page size"] != "612 x 792 pts (letter)" {
+		t.Errorf("pdfinfo: %v", info)
+	}
+}
+
+func BenchmarkRenderCertificate(b *testing.B) {
+	d := benchDetails("Jean-Baptiste Désir")
+	for b.Loop() {
+		if err := certificate.Render(&bytes.Buffer{}, d, "https://waymark.example.org/verify/"+certificate.Format(d.Code), boston); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRenderCertificateCJK(b *testing.B) {
+	d := benchDetails("王小明")
+	for b.Loop() {
+		if err := certificate.Render(&bytes.Buffer{}, d, "https://waymark.example.org/verify/"+certificate.Format(d.Code), boston); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchDetails(name string) store.CertificateDetails {
+	code, _ := certificate.NewCode()
+	return store.CertificateDetails{Code: code, PersonName: name, OrgName: "Lowell Police Department",
+		JobRole: "Police officer", CourseTitle: "Police recognition and victim-centered first response",
+		CourseCode: "M4", CourseVersion: "3.2", Score: 92, Minutes: 95, CompletedAt: now, IssuedAt: now,
+		ExpiresAt: ptr(now.AddDate(1, 0, 0))}
+}
