@@ -343,3 +343,61 @@ func (s *Service) SaveNotices(ctx context.Context, actor Actor, id int64, f Noti
 		return s.auditClass(ctx, tx, actor, "prevention.class.notices", before)
 	})
 }
+
+// ClassItem is a class in a list, with its curriculum and progress.
+type ClassItem struct {
+	Class
+	Curriculum string
+	Sessions   int
+	Delivered  int
+}
+
+// ClassList lists the classes the actor facilitates with their progress.
+func (s *Service) ClassList(ctx context.Context, actor Actor) ([]ClassItem, error) {
+	classes, err := s.MyClasses(ctx, actor)
+	if err != nil || len(classes) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(classes))
+	for i, c := range classes {
+		ids[i] = c.ID
+	}
+	var counts []struct {
+		ClassID int64 `db:"class_id"`
+		N       int   `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &counts, `SELECT class_id, count(*) AS n FROM prevention_deliveries
+		WHERE class_id = ANY($1) GROUP BY class_id`, int64Array(ids)); err != nil {
+		return nil, fmt.Errorf("prevention: delivered counts: %w", err)
+	}
+	delivered := map[int64]int{}
+	for _, c := range counts {
+		delivered[c.ClassID] = c.N
+	}
+	curricula, err := s.allCurricula(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ClassItem, len(classes))
+	for i, c := range classes {
+		cur := curricula[c.Ref()]
+		out[i] = ClassItem{Class: c, Curriculum: cur.Title, Sessions: len(cur.Sessions), Delivered: delivered[c.ID]}
+	}
+	return out, nil
+}
+
+// allCurricula maps every curriculum, retired programs included, by Ref.
+func (s *Service) allCurricula(ctx context.Context) (map[string]Curriculum, error) {
+	out := map[string]Curriculum{}
+	for _, c := range s.Courses() {
+		out[c.Ref] = c
+	}
+	progs, err := s.Programs(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range progs {
+		out[p.Curriculum().Ref] = p.Curriculum()
+	}
+	return out, nil
+}
