@@ -29,6 +29,7 @@ func (a *App) routes(app *fiber.App) {
 	app.Get("/readyz", a.handleReadyz)
 	app.Get("/metrics", a.handleMetrics())
 
+	a.mailOneClickRoutes(app) // RFC 8058 one-click unsubscribe: no CSRF token possible
 	app.Use(a.loadViewer, a.checkCSRF)
 
 	// Public
