@@ -10,6 +10,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/waymark/waymark/internal/pdf/pdftest"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
 )
@@ -336,5 +337,41 @@ func TestAdminRegistersALicensedProgram(t *testing.T) {
 	if r := u.post(r.Location+"/sessions/1/log", url.Values{"date": {time.Now().Format(time.DateOnly)}, "minutes": {"60"},
 		"attendance": {"11"}, key[1]: {"delivered"}}); r.Status != 303 {
 		t.Fatalf("log a licensed session: %d\n%s", r.Status, r.Body)
+	}
+}
+
+func TestParentLetterDownloads(t *testing.T) {
+	app := newApp(t)
+	f := newPrevFixture(t)
+	c := newClient(t, app)
+	c.login(f.prepared, testfix.Password)
+	class := f.createClass(t, c, "Grade 6 health", "22")
+	tests := []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{"Notice to parents and guardians", "Your right to exempt your child without penalty", "Session one"}},
+		{"es", []string{"Aviso a madres, padres y tutores", "Su derecho a eximir a su hijo o hija sin ninguna penalización",
+			"Cómo revisar los materiales"}},
+	}
+	for _, tt := range tests {
+		r := c.get(class + "/letter.pdf?lang=" + tt.lang)
+		if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("%s letter: %d %q", tt.lang, r.Status, r.Header.Get("Content-Type"))
+		}
+		text := regexp.MustCompile(`\s+`).ReplaceAllString(pdftest.Text(t, []byte(r.Body)), " ")
+		for _, w := range tt.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s letter lacks %q", tt.lang, w)
+			}
+		}
+	}
+	if r := c.get(class + "/letter.pdf?lang=de"); r.Status != 404 {
+		t.Errorf("German letter: %d", r.Status)
+	}
+	other := newClient(t, app)
+	other.login(f.unprepared, testfix.Password)
+	if r := other.get(class + "/letter.pdf"); r.Status != 404 {
+		t.Errorf("letter of someone else's class: %d", r.Status)
 	}
 }
