@@ -231,18 +231,23 @@ func (p *tab) mainText() string { return eval[string](p, `document.querySelector
 var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)
 
 // screenshot writes a full-page PNG under the output folder.
-func (p *tab) screenshot(name string) {
+func (p *tab) screenshot(name string) { p.t.Helper(); p.saveShot(name, chromedp.FullScreenshot(100)) }
+
+// screenshotViewport writes what the window shows, for long pages.
+func (p *tab) screenshotViewport(name string) { p.t.Helper(); p.saveShot(name, chromedp.CaptureScreenshot()) }
+
+func (p *tab) saveShot(name string, shot chromedp.Action[[]byte]) {
 	p.t.Helper()
 	ctx, cancel := p.step()
 	defer cancel()
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	buf, err := chromedp.Run(ctx, shot)
 	if err != nil {
 		p.t.Errorf("screenshot %s: %v", name, err)
 		return
 	}
 	n := p.shots.Add(1)
 	file := fmt.Sprintf("%s-%02d-%s.png", unsafeName.ReplaceAllString(strings.ToLower(p.t.Name()), "-"), n,
-		unsafeName.ReplaceAllString(strings.ToLower(name), "-"))
+		strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(name), "-"), "-"))
 	if err := os.WriteFile(filepath.Join(p.e.out, file), buf, 0o644); err != nil {
 		p.t.Errorf("screenshot: %v", err)
 	}

@@ -69,9 +69,15 @@ func testPublicPages(t *testing.T, e *env) {
 		}
 		if pg.shot == "home" || pg.shot == "catalog" {
 			p.setFontSize(32)
-			p.screenshot(pg.shot + " text 200%")
+			p.screenshotViewport(pg.shot + " text 200%")
 			p.setFontSize(16)
 		}
+	}
+
+	// A Spanish course page marks its English header and footer as English.
+	p.open("/courses/" + slugs[1])
+	if got := eval[string](p, `document.documentElement.lang + " " + document.querySelector("header").lang + " " + document.querySelector("footer").lang`); got != "es en en" {
+		t.Errorf("languages of the Spanish course page (html header footer) = %q, want \"es en en\"", got)
 	}
 
 	// The catalog filter works from the form.
