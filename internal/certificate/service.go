@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -252,3 +253,40 @@ func (s *Service) Revoke(ctx context.Context, actorID, certID int64, reason stri
 		})
 	})
 }
+
+// ForPersonCompletion returns the certificate of one of a person's
+// completions; a completion of anyone else is store.ErrNotFound, checked
+// before anything is issued.
+func (s *Service) ForPersonCompletion(ctx context.Context, userID, completionID int64) (store.CertificateDetails, error) {
+	owner, err := s.certs.CompletionUser(ctx, completionID)
+	if err != nil {
+		return store.CertificateDetails{}, err
+	}
+	if owner != userID {
+		return store.CertificateDetails{}, fmt.Errorf("certificate: completion %d of another person: %w", completionID, store.ErrNotFound)
+	}
+	return s.ForCompletion(ctx, completionID)
+}
+
+// Transcript writes a person's training transcript PDF.
+func (s *Service) Transcript(ctx context.Context, w io.Writer, userID int64) error {
+	p, err := s.certs.TranscriptPerson(ctx, userID)
+	if err != nil {
+		return err
+	}
+	rows, err := s.ForUser(ctx, userID)
+	if err != nil {
+		return err
+	}
+	return s.RenderTranscript(w, Person{Name: p.Name, OrgName: p.OrgName, JobRole: p.JobRole}, rows)
+}
+
+// OrgChoices lists the organizations whose certificates a viewer may
+// download together: the subtrees of a manager's scopes, or every
+// organization for an administrator.
+func (s *Service) OrgChoices(ctx context.Context, scopes []int64, admin bool) ([]store.OrgChoice, error) {
+	return s.certs.OrgChoices(ctx, scopes, admin)
+}
+
+// Location is the time zone dates are shown in.
+func (s *Service) Location() *time.Location { return s.loc }

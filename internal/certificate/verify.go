@@ -55,10 +55,19 @@ func (s *Service) Verify(ctx context.Context, input string) (Verification, error
 		return Verification{}, err
 	}
 	v := Verification{Code: Format(d.Code), Status: StatusAt(d, s.now()), Name: d.PersonName,
-		CourseTitle: d.CourseTitle, CourseVersion: d.CourseVersion, CompletedAt: d.CompletedAt,
-		ExpiresAt: d.ExpiresAt}
+		CourseTitle: d.CourseTitle, CourseVersion: d.CourseVersion, CompletedAt: d.CompletedAt.In(s.loc),
+		ExpiresAt: s.local(d.ExpiresAt)}
 	if v.Status == Revoked {
-		v.RevokedAt, v.RevokedReason = d.RevokedAt, d.RevokedReason
+		v.RevokedAt, v.RevokedReason = s.local(d.RevokedAt), d.RevokedReason
 	}
 	return v, nil
+}
+
+// local is t in the service's time zone.
+func (s *Service) local(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	l := t.In(s.loc)
+	return &l
 }

@@ -243,3 +243,61 @@ func (s *Certificates) ContactForCompletionTx(ctx context.Context, q sqlx.Querye
 	}
 	return p, nil
 }
+
+// CompletionUser returns whose completion it is.
+func (s *Certificates) CompletionUser(ctx context.Context, completionID int64) (int64, error) {
+	var id int64
+	err := s.db.GetContext(ctx, &id, `SELECT user_id FROM completions WHERE id = $1`, completionID)
+	if err = notFound(err); err != nil {
+		return 0, fmt.Errorf("store: completion %d: %w", completionID, err)
+	}
+	return id, nil
+}
+
+// TranscriptPerson is the heading of a training transcript.
+type TranscriptPerson struct {
+	Name    string `db:"name"`
+	OrgName string `db:"org_name"`
+	JobRole string `db:"job_role"` // role names, comma-separated
+}
+
+// TranscriptPerson returns who a transcript is about.
+func (s *Certificates) TranscriptPerson(ctx context.Context, userID int64) (TranscriptPerson, error) {
+	var p TranscriptPerson
+	err := s.db.GetContext(ctx, &p, `SELECT u.name, o.name AS org_name,
+		COALESCE((SELECT string_agg(jr.name, ', ' ORDER BY jr.name) FROM user_roles ur
+		          JOIN job_roles jr ON jr.code = ur.role_code WHERE ur.user_id = u.id), '') AS job_role
+		FROM users u JOIN organizations o ON o.id = u.org_id WHERE u.id = $1`, userID)
+	if err = notFound(err); err != nil {
+		return p, fmt.Errorf("store: transcript person %d: %w", userID, err)
+	}
+	return p, nil
+}
+
+// OrgChoice is an organization offered for a certificate download.
+type OrgChoice struct {
+	ID    int64  `db:"id"`
+	Code  string `db:"code"`
+	Name  string `db:"name"`
+	Depth int    `db:"depth"`
+}
+
+// OrgChoices returns the active organizations in the subtrees of roots
+// (every organization when all), each with its depth below its root, in
+// tree order by name.
+func (s *Certificates) OrgChoices(ctx context.Context, roots []int64, all bool) ([]OrgChoice, error) {
+	var out []OrgChoice
+	err := s.db.SelectContext(ctx, &out, `WITH RECURSIVE tree AS (
+			SELECT o.id, o.code, o.name, 0 AS depth, ARRAY[o.name, o.id::text] AS path
+			FROM organizations o
+			WHERE o.deactivated_at IS NULL AND (($2 AND o.parent_id IS NULL) OR o.id = ANY($1))
+			UNION ALL
+			SELECT o.id, o.code, o.name, t.depth + 1, t.path || ARRAY[o.name, o.id::text]
+			FROM organizations o JOIN tree t ON o.parent_id = t.id
+			WHERE o.deactivated_at IS NULL)
+		SELECT id, code, name, depth FROM tree ORDER BY path`, int64Array(roots), all)
+	if err != nil {
+		return nil, fmt.Errorf("store: organization choices: %w", err)
+	}
+	return out, nil
+}

@@ -1,12 +1,81 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/waymark/waymark/internal/certificate"
+	"github.com/waymark/waymark/internal/store"
+)
 
 // certificatesArea holds what the certificates handlers need beyond App.
-type certificatesArea struct{}
+type certificatesArea struct {
+	svc *certificate.Service
+}
 
-// initCertificates builds the certificates area's dependencies.
-func (a *App) initCertificates(d Deps) error { return nil }
+// verifyPerMinute is how many verification pages one client address may
+// load per minute.
+const verifyPerMinute = 30
+
+// initCertificates builds the certificate service and has the learning
+// service issue a certificate (and queue its email) in the transaction
+// that records each completion.
+func (a *App) initCertificates(d Deps) error {
+	svc, err := certificate.New(d.DB, certificate.Options{BaseURL: d.Config.BaseURL.String(), Mail: a.mail,
+		Now: a.now, Location: d.Config.Location})
+	if err != nil {
+		return err
+	}
+	a.certificates.svc = svc
+	return nil
+}
 
 // certificatesRoutes registers the certificates area's routes on the groups of routes.go.
-func (a *App) certificatesRoutes(app fiber.Router, g groups) {}
+func (a *App) certificatesRoutes(app fiber.Router, g groups) {
+	// The limiter counts in this instance's memory: with N instances behind
+	// a load balancer a client gets up to N × 30 a minute. Enumeration
+	// stays hopeless either way (78-bit codes); the limit only keeps the
+	// page from being scraped or hammered.
+	limit := limiter.New(limiter.Config{
+		Max: verifyPerMinute, Expiration: time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
+		LimitReached: func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests },
+	})
+	app.Get("/verify", limit, a.handleVerifyForm)
+	app.Get("/verify/:code", limit, a.handleVerify)
+
+	g.my.Get("/certificates", a.handleMyCertificates)
+	g.my.Get("/certificates/:completionID.pdf", a.handleMyCertificatePDF)
+	g.my.Get("/transcript.pdf", a.handleMyTranscript)
+
+	g.manager.Get("/people/:userID/certificates/:completionID.pdf", a.handlePersonCertificatePDF)
+	g.manager.Get("/people/:userID/transcript.pdf", a.handlePersonTranscript)
+	g.manager.Get("/certificates", a.handleCertificatesDownloadForm)
+	g.manager.Get("/certificates.zip", a.handleCertificatesZIP)
+
+	g.admin.Get("/certificates", a.handleAdminCertificates)
+	g.admin.Get("/certificates/:id", a.handleAdminCertificate)
+	g.admin.Post("/certificates/:id/revoke", a.handleAdminCertificateRevoke)
+}
+
+// certParam reads a positive integer route parameter; anything else is 404.
+func certParam(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("web: %s %q: %w", name, c.Params(name), store.ErrNotFound)
+	}
+	return id, nil
+}
+
+// sendPDF answers with a PDF download that no cache keeps: certificates
+// and transcripts carry a person's name.
+func sendPDF(c *fiber.Ctx, filename string, body []byte) error {
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(body)
+}
