@@ -103,6 +103,7 @@ func (s *Service) Training(ctx context.Context, userID int64) (MyTraining, error
 			continue // a course no longer in the catalog
 		}
 		it := Item{LearnerAssignment: r, Course: c, Status: StatusOf(r, now), Lessons: len(c.Lessons)}
+		it.DueAt, it.ExpiresAt, it.CompletedAt = s.local(r.DueAt), s.local(r.ExpiresAt), s.local(r.CompletedAt)
 		if !have[r.Slug] && r.Status != store.StatusWithdrawn {
 			out.Current = append(out.Current, it)
 		} else {
@@ -142,4 +143,13 @@ func dueOrder(a, b Item) bool {
 		return a.DueAt != nil && b.DueAt == nil
 	}
 	return a.DueAt.Before(*b.DueAt)
+}
+
+// local shows a time in the service's time zone.
+func (s *Service) local(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.In(s.loc)
+	return &v
 }

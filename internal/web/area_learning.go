@@ -1,12 +1,67 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"context"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/waymark/waymark/internal/catalog"
+	"github.com/waymark/waymark/internal/learning"
+	"github.com/waymark/waymark/internal/store"
+)
 
 // learningArea holds what the learning handlers need beyond App.
-type learningArea struct{}
+type learningArea struct {
+	svc  *learning.Service
+	orgs *store.Orgs
+}
 
-// initLearning builds the learning area's dependencies.
-func (a *App) initLearning(d Deps) error { return nil }
+// initLearning builds the learning service (over the synced catalog) and
+// hooks it to the people area, so assignments follow job roles.
+func (a *App) initLearning(d Deps) error {
+	svc, err := learning.New(context.Background(), d.DB, d.Catalog, learning.Options{Now: a.now,
+		Location: d.Config.Location, RenewalWindowDays: d.Config.RenewalWindowDays, TrainingYearEnd: d.Config.TrainingYearEnd})
+	if err != nil {
+		return err
+	}
+	a.learning.svc = svc
+	a.learning.orgs = store.NewOrgs(d.DB)
+	return nil
+}
 
 // learningRoutes registers the learning area's routes on the groups of routes.go.
-func (a *App) learningRoutes(app fiber.Router, g groups) {}
+func (a *App) learningRoutes(app fiber.Router, g groups) {
+	app.Post("/courses/:slug/start", a.requireUser, a.handleCourseStart)
+
+	g.my.Get("/", a.handleMyTraining)
+	g.my.Get("/courses/:slug", a.handlePlayerCourse)
+	g.my.Get("/courses/:slug/lessons/:n", a.handleLesson)
+	g.my.Post("/courses/:slug/lessons/:n/checks/:i", a.handleLessonCheck)
+	g.my.Get("/courses/:slug/check", a.handleFinalCheck)
+	g.my.Post("/courses/:slug/check", a.handleFinalCheckSubmit)
+	g.my.Get("/courses/:slug/attempts/:id", a.handleAttempt)
+
+	g.manager.Get("/assign", a.handleAssignForm)
+	g.manager.Post("/assign", a.handleAssign)
+
+	g.admin.Get("/requirements", a.handleRequirements)
+	g.admin.Post("/requirements", a.handleRequirementAdd)
+	g.admin.Post("/requirements/:id", a.handleRequirementUpdate)
+	g.admin.Post("/requirements/:id/remove", a.handleRequirementRemove)
+}
+
+// learnerPage is the Page of a learner's course page: the quick exit is on
+// every page of a sensitive or prevention course.
+func learnerPage(c *catalog.Course, title string, data any) Page {
+	return Page{Title: title, Lang: c.Language, QuickExit: c.Sensitive || c.Kind == catalog.KindPrevention, Data: data}
+}
+
+// learningErr maps the service's refusals: a prevention guide is not a
+// training course, so it is not found here.
+func learningErr(err error) error {
+	if errors.Is(err, learning.ErrNotAssignable) {
+		return errors.Join(err, store.ErrNotFound)
+	}
+	return err
+}

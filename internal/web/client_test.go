@@ -15,13 +15,13 @@ import (
 // client is a browser stand-in for handler tests: it keeps cookies and
 // reads the CSRF token from the last page, like a person's browser would.
 type client struct {
-	t       *testing.T
+	t       testing.TB
 	app     *fiber.App
 	cookies map[string]string
 	csrf    string
 }
 
-func newClient(t *testing.T, app *fiber.App) *client {
+func newClient(t testing.TB, app *fiber.App) *client {
 	return &client{t: t, app: app, cookies: map[string]string{}}
 }
 

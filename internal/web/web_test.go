@@ -28,7 +28,7 @@ var testRoles = []store.JobRole{
 }
 
 // newApp builds the real app over the package database and the test catalog.
-func newApp(t *testing.T) *fiber.App {
+func newApp(t testing.TB) *fiber.App {
 	t.Helper()
 	db := testdb.DB(t)
 	cfg, err := config.Load(func(k string) string {
