@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -47,4 +49,65 @@ func jsonOrNull(v any) ([]byte, error) {
 		return nil, fmt.Errorf("store: audit encode: %w", err)
 	}
 	return b, nil
+}
+
+// AuditRecord is one stored audit entry with the names a reader needs.
+type AuditRecord struct {
+	ID         int64     `db:"id"`
+	At         time.Time `db:"at"`
+	ActorID    *int64    `db:"actor_id"`
+	ActorName  string    `db:"actor_name"`
+	ActorEmail string    `db:"actor_email"`
+	Action     string    `db:"action"`
+	Entity     string    `db:"entity"`
+	EntityID   string    `db:"entity_id"`
+	OrgID      *int64    `db:"org_id"`
+	OrgCode    string    `db:"org_code"`
+	OrgName    string    `db:"org_name"`
+	Before     []byte    `db:"before"`
+	After      []byte    `db:"after"`
+}
+
+// AuditFilter narrows the audit log. Zero fields match everything.
+type AuditFilter struct {
+	PersonID int64     // changes made by or about this person
+	OrgID    int64     // changes in this organization's subtree
+	From, To time.Time // at >= From, at < To
+	BeforeID int64     // keyset paging: entries older than this id
+	Limit    int
+}
+
+// ListAudit returns entries newest first.
+func ListAudit(ctx context.Context, q sqlx.QueryerContext, f AuditFilter) ([]AuditRecord, error) {
+	where, args := []string{"true"}, []any{}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.PersonID != 0 {
+		p := arg(f.PersonID)
+		where = append(where, "(a.actor_id = "+p+" OR (a.entity = 'user' AND a.entity_id = "+p+"::text))")
+	}
+	if f.OrgID != 0 {
+		where = append(where, "a.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = "+arg(f.OrgID)+")")
+	}
+	if !f.From.IsZero() {
+		where = append(where, "a.at >= "+arg(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "a.at < "+arg(f.To))
+	}
+	if f.BeforeID != 0 {
+		where = append(where, "a.id < "+arg(f.BeforeID))
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	var out []AuditRecord
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT a.id, a.at, a.actor_id, COALESCE(u.name, '') AS actor_name,
+			COALESCE(u.email, '') AS actor_email, a.action, a.entity, a.entity_id, a.org_id,
+			COALESCE(o.code, '') AS org_code, COALESCE(o.name, '') AS org_name, a.before, a.after
+		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id LEFT JOIN organizations o ON o.id = a.org_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY a.id DESC LIMIT `+arg(f.Limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list audit: %w", err)
+	}
+	return out, nil
 }

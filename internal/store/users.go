@@ -121,6 +121,9 @@ func (s *Users) ScopeOrgs(ctx context.Context, userID int64) ([]int64, error) {
 
 // SetScopesTx replaces a manager's scopes.
 func (s *Users) SetScopesTx(ctx context.Context, tx *sqlx.Tx, userID int64, orgIDs []int64) error {
+	if orgIDs == nil {
+		orgIDs = []int64{} // a nil array is NULL, which would match nothing
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM manager_scopes WHERE user_id = $1 AND NOT (org_id = ANY($2))`, userID, pq.Array(orgIDs)); err != nil {
 		return fmt.Errorf("store: set scopes: %w", err)
 	}
@@ -150,4 +153,166 @@ func (s *Users) CanSee(ctx context.Context, viewerID, personID int64) (bool, err
 		return false, fmt.Errorf("store: can see: %w", err)
 	}
 	return ok, nil
+}
+
+// UserListItem is a row of the people list.
+type UserListItem struct {
+	ID            int64          `db:"id"`
+	Email         string         `db:"email"`
+	Name          string         `db:"name"`
+	OrgID         int64          `db:"org_id"`
+	OrgCode       string         `db:"org_code"`
+	OrgName       string         `db:"org_name"`
+	IsAdmin       bool           `db:"is_admin"`
+	IsFacilitator bool           `db:"is_facilitator"`
+	IsManager     bool           `db:"is_manager"`
+	HasPassword   bool           `db:"has_password"`
+	Roles         pq.StringArray `db:"roles"`
+	DeactivatedAt *time.Time     `db:"deactivated_at"`
+}
+
+// UserFilter narrows the people list. Empty fields match everything.
+type UserFilter struct {
+	Q      string // part of the name or email
+	OrgID  int64  // people in this organization's subtree
+	Role   string // job-role code
+	Status string // "active" (default), "deactivated", "all"
+	Sort   string // "name" (default), "email", "newest"
+	Limit  int
+	Offset int
+}
+
+// userSorts whitelists the list's sort keys.
+var userSorts = map[string]string{
+	"name":   "lower(u.name), u.id",
+	"email":  "lower(u.email), u.id",
+	"newest": "u.created_at DESC, u.id DESC",
+}
+
+// List returns one page of people and the number that match.
+func (s *Users) List(ctx context.Context, f UserFilter) ([]UserListItem, int, error) {
+	where, args := []string{"true"}, []any{}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if q := strings.TrimSpace(f.Q); q != "" {
+		p := arg("%" + likeEscape(q) + "%")
+		where = append(where, "(u.name ILIKE "+p+" OR u.email ILIKE "+p+")")
+	}
+	if f.OrgID != 0 {
+		where = append(where, "u.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = "+arg(f.OrgID)+")")
+	}
+	if f.Role != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role_code = "+arg(f.Role)+")")
+	}
+	switch f.Status {
+	case "all":
+	case "deactivated":
+		where = append(where, "u.deactivated_at IS NOT NULL")
+	default:
+		where = append(where, "u.deactivated_at IS NULL")
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM users u WHERE `+cond, args...); err != nil {
+		return nil, 0, fmt.Errorf("store: count users: %w", err)
+	}
+	order, ok := userSorts[f.Sort]
+	if !ok {
+		order = userSorts["name"]
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	lim, off := arg(f.Limit), arg(f.Offset)
+	var out []UserListItem
+	err := s.db.SelectContext(ctx, &out, `SELECT u.id, u.email, u.name, u.org_id, o.code AS org_code, o.name AS org_name,
+			u.is_admin, u.is_facilitator, u.password_hash <> '' AS has_password, u.deactivated_at,
+			EXISTS (SELECT 1 FROM manager_scopes m WHERE m.user_id = u.id) AS is_manager,
+			ARRAY(SELECT r.role_code FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role_code) AS roles
+		FROM users u JOIN organizations o ON o.id = u.org_id
+		WHERE `+cond+` ORDER BY `+order+` LIMIT `+lim+` OFFSET `+off, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list users: %w", err)
+	}
+	return out, total, nil
+}
+
+// ByIDForUpdate reads a user and locks the row until the transaction ends.
+func (s *Users) ByIDForUpdate(ctx context.Context, tx *sqlx.Tx, id int64) (User, error) {
+	var u User
+	err := tx.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users u WHERE u.id = $1 FOR UPDATE`, id)
+	if err = notFound(err); err != nil {
+		return u, fmt.Errorf("store: user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// UpdateTx writes a user's organization, email, name and flags; a taken
+// email is ErrConflict.
+func (s *Users) UpdateTx(ctx context.Context, tx *sqlx.Tx, id int64, n NewUser) error {
+	_, err := tx.ExecContext(ctx, `UPDATE users SET org_id = $2, email = $3, name = $4, is_admin = $5, is_facilitator = $6
+		WHERE id = $1`, id, n.OrgID, strings.TrimSpace(n.Email), strings.TrimSpace(n.Name), n.IsAdmin, n.IsFacilitator)
+	if isUnique(err) {
+		return fmt.Errorf("store: update user %d: %w", id, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: update user %d: %w", id, err)
+	}
+	return nil
+}
+
+// SetActiveTx deactivates (at non-nil) or reactivates a user. Nothing the
+// person did is removed.
+func (s *Users) SetActiveTx(ctx context.Context, tx *sqlx.Tx, id int64, deactivatedAt *time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET deactivated_at = $2 WHERE id = $1`, id, deactivatedAt); err != nil {
+		return fmt.Errorf("store: user %d active state: %w", id, err)
+	}
+	return nil
+}
+
+// SetRolesTx replaces a user's job roles, keeping the grant date of roles
+// they already had.
+func (s *Users) SetRolesTx(ctx context.Context, tx *sqlx.Tx, userID int64, roles []string) error {
+	if roles == nil {
+		roles = []string{} // a nil array is NULL, which would match nothing
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_roles WHERE user_id = $1 AND NOT (role_code = ANY($2))`, userID, pq.Array(roles)); err != nil {
+		return fmt.Errorf("store: set roles: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, role_code) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+		userID, pq.Array(roles))
+	if err != nil {
+		return fmt.Errorf("store: set roles: %w", err)
+	}
+	return nil
+}
+
+// RolesTx returns a user's job-role codes as the transaction sees them.
+func (s *Users) RolesTx(ctx context.Context, q sqlx.QueryerContext, userID int64) ([]string, error) {
+	out := []string{}
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT role_code FROM user_roles WHERE user_id = $1 ORDER BY role_code`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: user roles: %w", err)
+	}
+	return out, nil
+}
+
+// ScopeOrgsTx returns a manager's scope organizations as the transaction
+// sees them.
+func (s *Users) ScopeOrgsTx(ctx context.Context, q sqlx.QueryerContext, userID int64) ([]int64, error) {
+	out := []int64{}
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT org_id FROM manager_scopes WHERE user_id = $1 ORDER BY org_id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: manager scopes: %w", err)
+	}
+	return out, nil
+}
+
+// ByIDTx reads a user inside a transaction without locking it.
+func (s *Users) ByIDTx(ctx context.Context, q sqlx.QueryerContext, id int64) (User, error) {
+	var u User
+	err := sqlx.GetContext(ctx, q, &u, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id)
+	if err = notFound(err); err != nil {
+		return u, fmt.Errorf("store: user %d: %w", id, err)
+	}
+	return u, nil
 }

@@ -1,0 +1,149 @@
+package people
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/waymark/waymark/internal/store"
+)
+
+// ImportOptions say how to run a roster import.
+type ImportOptions struct {
+	Apply  bool   // false: a dry run that writes nothing
+	Actor  int64  // who imports (0: the command line)
+	Source string // for the audit log, e.g. "upload roster.csv"
+	// Progress, when set, hears about each stage: "read" (every 10,000
+	// rows), "checked", "staged", "applied".
+	Progress func(stage string, rows int)
+}
+
+// ImportResult is what an import found and did (or would do).
+type ImportResult struct {
+	Rows      int
+	Problems  []Problem
+	Created   int
+	Updated   int
+	Unchanged int
+	Applied   bool
+}
+
+// Summary reads like "3 created, 1 updated, 10 unchanged".
+func (r ImportResult) Summary() string {
+	return fmt.Sprintf("%d created, %d updated, %d unchanged", r.Created, r.Updated, r.Unchanged)
+}
+
+// Import reads a roster file and checks every row against the
+// organizations and job roles. With problems, it writes nothing and
+// returns them all. Otherwise it works out what would change and, when
+// opt.Apply is set, writes it all in one transaction — new people, changed
+// details, job roles and manager scopes, one audit entry per person, and
+// one OnPeopleChanged call with every id whose organization or roles
+// changed. Importing the same file twice changes nothing the second time.
+func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (ImportResult, error) {
+	progress := func(stage string, n int) {
+		if opt.Progress != nil {
+			opt.Progress(stage, n)
+		}
+	}
+	roster, err := ReadRoster(r, func(n int) { progress("read", n) })
+	if err != nil {
+		return ImportResult{}, err
+	}
+	res := ImportResult{Rows: roster.Records, Problems: roster.Problems}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("people: import: begin: %w", err)
+	}
+	defer tx.Rollback()
+	entries, probs, err := s.checkRoster(ctx, tx, roster)
+	if err != nil {
+		return res, err
+	}
+	res.Problems = append(res.Problems, probs...)
+	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].Line < res.Problems[j].Line })
+	if len(res.Problems) > 0 {
+		return res, nil
+	}
+	progress("checked", len(entries))
+	plan, err := store.StageRoster(ctx, tx, entries, roster.HasScopes, opt.Apply)
+	if err != nil {
+		return res, err
+	}
+	res.Created, res.Updated, res.Unchanged = plan.Created, plan.Updated, plan.Unchanged
+	progress("staged", len(entries))
+	if !opt.Apply || plan.Created+plan.Updated == 0 {
+		return res, nil
+	}
+	changed, err := store.ApplyRoster(ctx, tx, actorRef(opt.Actor), roster.HasScopes)
+	if err != nil {
+		return res, err
+	}
+	if err := s.peopleChanged(ctx, tx, changed); err != nil {
+		return res, err
+	}
+	if err := store.Audit(ctx, tx, store.AuditEntry{ActorID: actorRef(opt.Actor), Action: "import.apply", Entity: "import",
+		After: map[string]any{"source": opt.Source, "rows": res.Rows, "created": res.Created, "updated": res.Updated,
+			"unchanged": res.Unchanged}}); err != nil {
+		return res, err
+	}
+	if err := tx.Commit(); err != nil {
+		return res, fmt.Errorf("people: import: commit: %w", err)
+	}
+	res.Applied = true
+	progress("applied", len(entries))
+	return res, nil
+}
+
+// checkRoster resolves organization codes and job roles, reporting each
+// one that is unknown or deactivated.
+func (s *Service) checkRoster(ctx context.Context, tx *sqlx.Tx, roster *Roster) ([]store.RosterEntry, []Problem, error) {
+	orgs, err := s.orgs.CodeIndex(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	roles, err := s.roleIndex(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var probs []Problem
+	entries := make([]store.RosterEntry, 0, len(roster.Rows))
+	for _, row := range roster.Rows {
+		bad := func(format string, a ...any) { probs = append(probs, Problem{row.Line, fmt.Sprintf(format, a...)}) }
+		e := store.RosterEntry{Line: row.Line, Email: row.Email, Name: row.Name, Roles: []string{}, Scopes: []int64{}}
+		before := len(probs)
+		switch o, ok := orgs[row.OrgCode]; {
+		case !ok:
+			bad("unknown organization code %q", clip(row.OrgCode))
+		case !o.Active:
+			bad("the organization %s is deactivated", row.OrgCode)
+		default:
+			e.OrgID = o.ID
+		}
+		for _, r := range row.Roles {
+			code, ok := roles[strings.ToLower(r)]
+			if !ok {
+				bad("unknown job role %q (use the role codes listed on the import page)", clip(r))
+				continue
+			}
+			e.Roles = append(e.Roles, code)
+		}
+		for _, c := range row.Scopes {
+			o, ok := orgs[c]
+			if !ok {
+				bad("unknown organization code %q in the manager scope", clip(c))
+				continue
+			}
+			e.Scopes = append(e.Scopes, o.ID)
+		}
+		if len(probs) == before {
+			e.Roles, e.Scopes = sortedUnique(e.Roles), sortedUnique(e.Scopes)
+			entries = append(entries, e)
+		}
+	}
+	return entries, probs, nil
+}
