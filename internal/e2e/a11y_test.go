@@ -122,7 +122,13 @@ const structureJS = `(function(){ ` + describeJS + `
 const resizeJS = `(function(){ ` + describeJS + `
   const out = [];
   const de = document.documentElement;
-  if (de.scrollWidth > de.clientWidth + 1) out.push("the page scrolls sideways: " + de.scrollWidth + "px of content in a " + de.clientWidth + "px window");
+  if (de.scrollWidth > de.clientWidth + 1) {
+    const wide = [...document.querySelectorAll("body *")].filter(e => visible(e) && e.getBoundingClientRect().right > de.clientWidth + 1 &&
+      !(e.parentElement && e.parentElement.getBoundingClientRect().right > de.clientWidth + 1) && !e.closest(".skip-link, .visually-hidden"));
+    // Data tables may scroll in two directions (WCAG 1.4.10's exception).
+    if (!wide.every(e => e.tagName === "TABLE")) out.push("the page scrolls sideways: " + de.scrollWidth + "px of content in a " + de.clientWidth + "px window; too wide: " +
+      wide.slice(0, 3).map(e => desc(e) + " (" + Math.round(e.getBoundingClientRect().width) + "px)").join(", "));
+  }
   for (const e of document.querySelectorAll("body *")) {
     if (!visible(e) || e.closest(".visually-hidden, .skip-link, .table-scroll, script, style, svg")) continue;
     const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
@@ -132,6 +138,25 @@ const resizeJS = `(function(){ ` + describeJS + `
     if ((clipX && e.scrollWidth > e.clientWidth + 1) || (clipY && e.scrollHeight > e.clientHeight + 1)) out.push("text is clipped in " + desc(e));
     if (own) { const r = e.getBoundingClientRect(); if (r.right > de.clientWidth + 1 || r.left < -1) out.push("text runs off the screen in " + desc(e)); }
     if (out.length > 12) break;
+  }
+  return out;
+})()`
+
+// coverJS finds controls that something else covers at the top of the
+// page (a fixed bar or banner over a link, say): elementFromPoint at the
+// center of each visible control in the window must be the control.
+const coverJS = `(function(){ ` + describeJS + `
+  const out = [];
+  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+  for (const e of document.querySelectorAll(sel)) {
+    if (!visible(e) || e.closest(".skip-link, .visually-hidden")) continue;
+    const r = e.getClientRects()[0]; // the first line of a link that wraps
+    if (!r) continue;
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (r.width === 0 || x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+    const hit = document.elementFromPoint(x, y);
+    if (hit && hit !== e && !e.contains(hit) && !(e.labels && [...e.labels].some(l => l.contains(hit)))) out.push(desc(e) + " is covered by " + desc(hit));
+    if (out.length > 8) break;
   }
   return out;
 })()`
@@ -152,12 +177,12 @@ func (p *tab) resizeProblems() []string {
 	for _, s := range eval[[]string](p, resizeJS) {
 		out = append(out, "text at 200%: "+s)
 	}
-	for _, s := range eval[[]string](p, quickExitJS) {
+	for _, s := range append(eval[[]string](p, quickExitJS), eval[[]string](p, coverJS)...) {
 		out = append(out, "text at 200%: "+s)
 	}
 	p.setFontSize(16)
 	p.do(chromedp.EmulateViewport(viewportW/2, viewportH/2))
-	for _, s := range append(eval[[]string](p, resizeJS), eval[[]string](p, quickExitJS)...) {
+	for _, s := range append(append(eval[[]string](p, resizeJS), eval[[]string](p, quickExitJS)...), eval[[]string](p, coverJS)...) {
 		out = append(out, "page zoom 200% ("+fmt.Sprint(viewportW/2)+"px wide): "+s)
 	}
 	p.do(chromedp.EmulateViewport(viewportW, viewportH))
@@ -178,7 +203,7 @@ func (p *tab) checkPage() {
 		}
 		p.t.Errorf("axe-core: %d WCAG 2.1 A/AA rule(s) fail on %s:\n%s", len(vs), path, b.String())
 	}
-	if probs := p.structureProblems(); len(probs) > 0 {
+	if probs := append(p.structureProblems(), eval[[]string](p, coverJS)...); len(probs) > 0 {
 		p.t.Errorf("page structure on %s:\n  %s", path, strings.Join(probs, "\n  "))
 	}
 	if probs := p.quickExitProblems(); len(probs) > 0 {

@@ -148,8 +148,11 @@ func (p *tab) location() string {
 	return u
 }
 
-// path is the current URL without the server's origin.
-func (p *tab) path() string { return strings.TrimPrefix(p.location(), p.e.srv.URL) }
+// path is the current URL without the server's origin and the fragment.
+func (p *tab) path() string {
+	u, _, _ := strings.Cut(strings.TrimPrefix(p.location(), p.e.srv.URL), "#")
+	return u
+}
 
 // open navigates to a path of the server, waits for the load and checks the
 // page. It returns the HTTP status.
@@ -205,7 +208,9 @@ func (p *tab) keyNav(key string) int64 {
 // fill types into a field after clearing it.
 func (p *tab) fill(sel, value string) {
 	p.t.Helper()
-	p.do(chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+	p.do(chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(sel)+`).value = ""`),
+		chromedp.SendKeys(chromedp.CSS(sel), value))
 }
 
 // text is the visible text of the first element that matches.
@@ -234,7 +239,10 @@ var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)
 func (p *tab) screenshot(name string) { p.t.Helper(); p.saveShot(name, chromedp.FullScreenshot(100)) }
 
 // screenshotViewport writes what the window shows, for long pages.
-func (p *tab) screenshotViewport(name string) { p.t.Helper(); p.saveShot(name, chromedp.CaptureScreenshot()) }
+func (p *tab) screenshotViewport(name string) {
+	p.t.Helper()
+	p.saveShot(name, chromedp.CaptureScreenshot())
+}
 
 func (p *tab) saveShot(name string, shot chromedp.Action[[]byte]) {
 	p.t.Helper()

@@ -82,6 +82,7 @@ func testCheckerCatchesBrokenPage(t *testing.T, e *env) {
 		{"quick exit", p.quickExitProblems(), []string{
 			`the quick-exit control is not first in tab order: a "A link before the quick exit" comes first`,
 			`the quick-exit control is covered by div.banner`}},
+		{"cover", eval[[]string](p, coverJS), []string{`a#quick-exit "Quick exit" is covered by div.banner`}},
 	}
 	for _, c := range checks {
 		joined := strings.Join(c.probs, "\n")

@@ -100,4 +100,5 @@ var flows = []struct {
 	{"public pages", testPublicPages},
 	{"sign in and out", testSignInAndOut},
 	{"keyboard sign in", testKeyboardSignIn},
+	{"facilitator logs a session", testFacilitatorLogsASession},
 }
