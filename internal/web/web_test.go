@@ -28,7 +28,10 @@ var testRoles = []store.JobRole{
 }
 
 // newApp builds the real app over the package database and the test catalog.
-func newApp(t testing.TB) *fiber.App {
+func newApp(t testing.TB) *fiber.App { t.Helper(); return newAppAt(t, time.Now) }
+
+// newAppAt is newApp with a clock of the test's choosing.
+func newAppAt(t testing.TB, now func() time.Time) *fiber.App {
 	t.Helper()
 	db := testdb.DB(t)
 	cfg, err := config.Load(func(k string) string {
@@ -49,7 +52,7 @@ func newApp(t testing.TB) *fiber.App {
 		t.Fatal(err)
 	}
 	app, err := web.New(web.Deps{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Catalog: cat, Roles: testRoles, Now: time.Now})
+		Catalog: cat, Roles: testRoles, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
