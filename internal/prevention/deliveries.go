@@ -304,7 +304,18 @@ func (s *Service) loggable(ctx context.Context, tx *sqlx.Tx, actor Actor, classI
 	return class, cur, sess, s.requirePrepared(ctx, tx, actor.UserID, cur)
 }
 
+// insertMarks writes the marks of a delivery and its totals for reports.
 func insertMarks(ctx context.Context, tx *sqlx.Tx, deliveryID int64, marks []Mark) error {
+	full := 0
+	for _, m := range marks {
+		if m.Status == MarkDelivered {
+			full++
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE prevention_deliveries SET marks = $2, marks_full = $3 WHERE id = $1`,
+		deliveryID, len(marks), full); err != nil {
+		return fmt.Errorf("prevention: mark totals: %w", err)
+	}
 	for _, m := range marks {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO prevention_component_marks (delivery_id, component, label, position, status)
 			VALUES ($1, $2, $3, $4, $5)`, deliveryID, m.Component, m.Label, m.Position, m.Status); err != nil {

@@ -43,7 +43,7 @@ func (c *clock) Add(d time.Duration) {
 // env is one test's service over the package database, with the shipped
 // curriculum synced and a fake clock.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *sqlx.DB
 	svc   *prevention.Service
 	clock *clock
@@ -52,7 +52,7 @@ type env struct {
 
 var t0 = time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := testdb.DB(t)
 	catOnce.Do(func() {

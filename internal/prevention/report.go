@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/waymark/waymark/internal/store"
 )
 
 // Report levels, from the finest to the whole.
@@ -227,52 +231,73 @@ func groupOf(c classStats, level string) (key, name, context string) {
 	return "o" + strconv.FormatInt(c.OrgID, 10), c.OrgName, c.DistrictName
 }
 
-// classStats reads one row of raw counts per active class in scope.
+// classStats reads one row of raw counts per active class in scope. It
+// reads the totals kept on each delivered session and survey phase (never
+// every mark or tally cell), aggregates each table once for the whole scope,
+// and runs without JIT: compiling this query took longer than running it.
 func (s *Service) classStats(ctx context.Context, scope Scope) ([]classStats, error) {
 	where, arg := `c.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = ANY($1))`, any(int64Array(scope.Roots))
 	switch {
 	case scope.All:
 		where, arg = `$1::boolean`, any(true)
 	case scope.Facilitator != 0:
-		where, arg = `EXISTS (SELECT 1 FROM prevention_class_facilitators f WHERE f.class_id = c.id AND f.user_id = $1)`, any(scope.Facilitator)
+		where, arg = `c.id IN (SELECT f.class_id FROM prevention_class_facilitators f WHERE f.user_id = $1)`, any(scope.Facilitator)
 	}
 	var out []classStats
-	err := s.db.SelectContext(ctx, &out, classStatsQuery+` WHERE c.archived_at IS NULL AND `+where+` ORDER BY c.id`, arg)
+	err := store.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
+			return err
+		}
+		return tx.SelectContext(ctx, &out, classStatsHead+where+classStatsTail, arg)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("prevention: report: %w", err)
 	}
 	return out, nil
 }
 
-const classStatsQuery = `SELECT c.id AS class_id, c.name AS class_name, o.id AS org_id, o.name AS org_name,
-	COALESCE(dist.id, 0) AS district_id, COALESCE(dist.name, '') AS district_name,
-	COALESCE(NULLIF(o.county, ''), cty.county, '') AS county,
-	COALESCE(cv.title, p.name, '') AS curriculum,
-	c.student_count AS students, c.opt_out_count AS opt_outs, c.consent_required, c.consent_count AS consents,
-	COALESCE(cv.lesson_count, p.session_count, 0) AS planned,
-	dl.delivered, dl.reach, mk.marks, mk.marks_full,
-	sv.pre_n, sv.post_n,
-	COALESCE(st.pre_correct, 0) AS pre_correct, COALESCE(st.pre_answered, 0) AS pre_answered,
-	COALESCE(st.post_correct, 0) AS post_correct, COALESCE(st.post_answered, 0) AS post_answered
-	FROM prevention_classes c
-	JOIN organizations o ON o.id = c.org_id
-	LEFT JOIN courses co ON co.id = c.course_id
+const classStatsHead = `WITH cls AS MATERIALIZED (
+		SELECT c.id, c.name, c.org_id, c.course_id, c.program_id, c.student_count, c.opt_out_count,
+			c.consent_required, c.consent_count
+		FROM prevention_classes c WHERE c.archived_at IS NULL AND `
+
+const classStatsTail = `),
+	orgs AS MATERIALIZED (
+		SELECT o.id, o.name,
+			(SELECT a.id FROM org_closure oc JOIN organizations a ON a.id = oc.ancestor_id
+			 WHERE oc.descendant_id = o.id AND a.type = 'school_district' ORDER BY oc.depth LIMIT 1) AS district_id,
+			COALESCE((SELECT a.county FROM org_closure oc JOIN organizations a ON a.id = oc.ancestor_id
+			 WHERE oc.descendant_id = o.id AND a.county <> '' ORDER BY oc.depth LIMIT 1), '') AS county
+		FROM organizations o WHERE o.id IN (SELECT org_id FROM cls)),
+	dl AS (
+		SELECT d.class_id, count(*)::int AS delivered, max(d.attendance)::int AS reach,
+			sum(d.marks)::int AS marks, sum(d.marks_full)::int AS marks_full
+		FROM prevention_deliveries d WHERE d.class_id IN (SELECT id FROM cls) GROUP BY d.class_id),
+	sv AS (
+		SELECT sp.class_id,
+			max(sp.respondents) FILTER (WHERE sp.phase = 'pre') AS pre_n,
+			max(sp.respondents) FILTER (WHERE sp.phase = 'post') AS post_n,
+			max(sp.correct) FILTER (WHERE sp.phase = 'pre') AS pre_correct,
+			max(sp.answered) FILTER (WHERE sp.phase = 'pre') AS pre_answered,
+			max(sp.correct) FILTER (WHERE sp.phase = 'post') AS post_correct,
+			max(sp.answered) FILTER (WHERE sp.phase = 'post') AS post_answered
+		FROM prevention_survey_phases sp WHERE sp.class_id IN (SELECT id FROM cls) GROUP BY sp.class_id)
+	SELECT cls.id AS class_id, cls.name AS class_name, o.id AS org_id, o.name AS org_name,
+		COALESCE(o.district_id, 0) AS district_id, COALESCE(dn.name, '') AS district_name, o.county,
+		COALESCE(cv.title, p.name, '') AS curriculum,
+		cls.student_count AS students, cls.opt_out_count AS opt_outs, cls.consent_required, cls.consent_count AS consents,
+		COALESCE(cv.lesson_count, p.session_count, 0) AS planned,
+		COALESCE(dl.delivered, 0) AS delivered, COALESCE(dl.reach, 0) AS reach,
+		COALESCE(dl.marks, 0) AS marks, COALESCE(dl.marks_full, 0) AS marks_full,
+		sv.pre_n, sv.post_n,
+		COALESCE(sv.pre_correct, 0) AS pre_correct, COALESCE(sv.pre_answered, 0) AS pre_answered,
+		COALESCE(sv.post_correct, 0) AS post_correct, COALESCE(sv.post_answered, 0) AS post_answered
+	FROM cls
+	JOIN orgs o ON o.id = cls.org_id
+	LEFT JOIN organizations dn ON dn.id = o.district_id
+	LEFT JOIN courses co ON co.id = cls.course_id
 	LEFT JOIN course_versions cv ON cv.id = co.current_version_id
-	LEFT JOIN prevention_programs p ON p.id = c.program_id
-	LEFT JOIN LATERAL (SELECT a.id, a.name FROM org_closure oc JOIN organizations a ON a.id = oc.ancestor_id
-		WHERE oc.descendant_id = c.org_id AND a.type = 'school_district' ORDER BY oc.depth LIMIT 1) dist ON true
-	LEFT JOIN LATERAL (SELECT a.county FROM org_closure oc JOIN organizations a ON a.id = oc.ancestor_id
-		WHERE oc.descendant_id = c.org_id AND a.county <> '' ORDER BY oc.depth LIMIT 1) cty ON true
-	CROSS JOIN LATERAL (SELECT count(*)::int AS delivered, COALESCE(max(d.attendance), 0)::int AS reach
-		FROM prevention_deliveries d WHERE d.class_id = c.id) dl
-	CROSS JOIN LATERAL (SELECT count(*)::int AS marks, count(*) FILTER (WHERE m.status = 'delivered')::int AS marks_full
-		FROM prevention_deliveries d JOIN prevention_component_marks m ON m.delivery_id = d.id WHERE d.class_id = c.id) mk
-	CROSS JOIN LATERAL (SELECT max(sp.respondents) FILTER (WHERE sp.phase = 'pre') AS pre_n,
-		max(sp.respondents) FILTER (WHERE sp.phase = 'post') AS post_n
-		FROM prevention_survey_phases sp WHERE sp.class_id = c.id) sv
-	LEFT JOIN LATERAL (SELECT
-		sum(t.count) FILTER (WHERE t.phase = 'pre' AND t.correct)::int AS pre_correct,
-		sum(t.count) FILTER (WHERE t.phase = 'pre')::int AS pre_answered,
-		sum(t.count) FILTER (WHERE t.phase = 'post' AND t.correct)::int AS post_correct,
-		sum(t.count) FILTER (WHERE t.phase = 'post')::int AS post_answered
-		FROM prevention_survey_tallies t WHERE t.class_id = c.id) st ON true`
+	LEFT JOIN prevention_programs p ON p.id = cls.program_id
+	LEFT JOIN dl ON dl.class_id = cls.id
+	LEFT JOIN sv ON sv.class_id = cls.id
+	ORDER BY cls.id`

@@ -110,10 +110,17 @@ func (s *Service) SaveTally(ctx context.Context, actor Actor, classID int64, pha
 			return err
 		}
 		before := all[phase]
-		_, err = tx.ExecContext(ctx, `INSERT INTO prevention_survey_phases (class_id, phase, respondents, entered_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (class_id, phase)
-			DO UPDATE SET respondents = EXCLUDED.respondents, entered_by = EXCLUDED.entered_by, updated_at = EXCLUDED.updated_at`,
-			classID, phase, t.Respondents, actor.UserID, s.now())
+		var correct, answered int
+		for _, q := range cur.Survey {
+			c, a := correctOf(q, t.Counts[q.ID])
+			correct, answered = correct+c, answered+a
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO prevention_survey_phases
+			(class_id, phase, respondents, correct, answered, entered_by, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (class_id, phase)
+			DO UPDATE SET respondents = EXCLUDED.respondents, correct = EXCLUDED.correct, answered = EXCLUDED.answered,
+				entered_by = EXCLUDED.entered_by, updated_at = EXCLUDED.updated_at`,
+			classID, phase, t.Respondents, correct, answered, actor.UserID, s.now())
 		if err != nil {
 			return fmt.Errorf("prevention: save survey phase: %w", err)
 		}
