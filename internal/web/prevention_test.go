@@ -375,3 +375,66 @@ func TestParentLetterDownloads(t *testing.T) {
 		t.Errorf("letter of someone else's class: %d", r.Status)
 	}
 }
+
+// TestPreventionPagesBasics visits every prevention page and checks the
+// basics: one h1, the quick exit, a label for every field, no inline style.
+func TestPreventionPagesBasics(t *testing.T) {
+	app := newApp(t)
+	f := newPrevFixture(t)
+	c := newClient(t, app)
+	c.login(f.prepared, testfix.Password)
+	class := f.createClass(t, c, "Grade 7 health", "22")
+	c.get(class + "/sessions/1/log")
+	if r := c.post(class+"/sessions/1/log", logForm("20")); r.Status != 303 {
+		t.Fatalf("log: %d", r.Status)
+	}
+	record := regexp.MustCompile(`/prevention/classes/\d+/deliveries/\d+`).FindString(c.get(class).Body)
+	admin := newClient(t, app)
+	admin.login(f.admin, testfix.Password)
+	admin.get("/admin/programs/new")
+	admin.post("/admin/programs", url.Values{"name": {testfix.Unique("PROTECT ")}, "session_count": {"1"}, "components": {"1. A"}})
+	program := regexp.MustCompile(`/admin/programs/\d+`).FindString(admin.get("/admin/programs").Body)
+
+	field := regexp.MustCompile(`<(input|select|textarea)\b[^>]*\bid="([^"]+)"[^>]*>`)
+	pages := []struct {
+		c    *client
+		path string
+	}{
+		{c, "/prevention"}, {c, "/prevention/curricula"}, {c, "/prevention/curricula/sample-series"},
+		{c, "/prevention/curricula/sample-series/sessions/1"}, {c, "/prevention/disclosures"},
+		{c, "/prevention/classes/new"}, {c, class}, {c, class + "/edit"}, {c, record},
+		{c, class + "/survey/pre"}, {c, class + "/survey/post"}, {c, "/prevention/reports"},
+		{c, "/prevention/reports?by=county"}, {admin, "/manage/prevention?by=district"},
+		{admin, "/admin/programs"}, {admin, "/admin/programs/new"}, {admin, program},
+	}
+	for _, p := range pages {
+		t.Run(p.path, func(t *testing.T) {
+			r := p.c.get(p.path)
+			if r.Status != 200 {
+				t.Fatalf("status %d", r.Status)
+			}
+			if n := strings.Count(r.Body, "<h1"); n != 1 {
+				t.Errorf("%d h1 elements", n)
+			}
+			if !strings.Contains(r.Body, `id="quick-exit"`) {
+				t.Error("no quick exit")
+			}
+			if strings.Contains(r.Body, "style=") {
+				t.Error("inline style (blocked by the CSP)")
+			}
+			for _, m := range field.FindAllStringSubmatch(r.Body, -1) {
+				if strings.Contains(m[0], `type="hidden"`) || strings.Contains(m[0], `type="radio"`) || strings.Contains(m[0], `type="checkbox"`) {
+					continue
+				}
+				if !strings.Contains(r.Body, `<label for="`+m[2]+`"`) {
+					t.Errorf("field %q has no label", m[2])
+				}
+			}
+			for _, form := range regexp.MustCompile(`(?s)<form method="post".*?</form>`).FindAllString(r.Body, -1) {
+				if !strings.Contains(form, `name="csrf"`) {
+					t.Errorf("a form without the CSRF field: %.80s", form)
+				}
+			}
+		})
+	}
+}
