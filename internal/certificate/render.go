@@ -1,6 +1,7 @@
 package certificate
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -37,9 +38,22 @@ const (
 	qrSize       = 104.0
 )
 
-// RenderPDF writes the certificate of d as a one-page landscape Letter PDF.
+// RenderPDF writes the certificate of d as a one-page landscape Letter
+// PDF, from the cache when the same certificate was rendered lately.
 func (s *Service) RenderPDF(w io.Writer, d store.CertificateDetails) error {
-	return Render(w, d, s.VerifyURL(d.Code), s.loc)
+	url := s.VerifyURL(d.Code)
+	key := cacheKey(d, url, s.loc)
+	if pdf, ok := s.cache.get(key); ok {
+		_, err := w.Write(pdf)
+		return err
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, d, url, s.loc); err != nil {
+		return err
+	}
+	s.cache.put(key, buf.Bytes())
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 // Render writes the certificate of d: the person, their job role and

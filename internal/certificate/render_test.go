@@ -5,6 +5,7 @@ import (
 	"context"
 	"image"
 	_ "image/png"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -213,4 +214,39 @@ func benchDetails(name string) store.CertificateDetails {
 		JobRole: "Police officer", CourseTitle: "Police recognition and victim-centered first response",
 		CourseCode: "M4", CourseVersion: "3.2", Score: 92, Minutes: 95, CompletedAt: now, IssuedAt: now,
 		ExpiresAt: ptr(now.AddDate(1, 0, 0))}
+}
+
+func TestRenderPDFCacheServesTheSameBytesAndSeesChanges(t *testing.T) {
+	s, _ := newService(t)
+	d := benchDetails("Jean-Baptiste Désir")
+	var first, second, renamed bytes.Buffer
+	if err := s.RenderPDF(&first, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RenderPDF(&second, d); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first.Bytes(), second.Bytes()) {
+		t.Fatal("a repeated render differs")
+	}
+	d.PersonName = "Jean-Baptiste Désir-Louis"
+	if err := s.RenderPDF(&renamed, d); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(pdftest.Text(t, renamed.Bytes()), "Désir-Louis") {
+		t.Fatal("a changed name was served from the cache")
+	}
+}
+
+func BenchmarkRenderPDFCached(b *testing.B) {
+	s, err := certificate.New(nil, certificate.Options{BaseURL: baseURL, Location: boston})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := benchDetails("Jean-Baptiste Désir")
+	for b.Loop() {
+		if err := s.RenderPDF(io.Discard, d); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

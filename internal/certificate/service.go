@@ -29,6 +29,9 @@ type Options struct {
 	Mail     *mail.Renderer // nil: no "certificate ready" email
 	Now      func() time.Time
 	Location *time.Location // dates are printed in it; default America/New_York
+	// PDFCacheBytes bounds the in-memory cache of rendered certificates
+	// (default 32 MiB, about 900 certificates; negative: no cache).
+	PDFCacheBytes int
 }
 
 // Service issues, finds, verifies, renders and revokes certificates.
@@ -39,6 +42,7 @@ type Service struct {
 	baseURL string
 	now     func() time.Time
 	loc     *time.Location
+	cache   *pdfCache
 }
 
 // New returns the service.
@@ -47,6 +51,12 @@ func New(db *sqlx.DB, o Options) (*Service, error) {
 		baseURL: strings.TrimRight(o.BaseURL, "/"), now: o.Now, loc: o.Location}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	switch {
+	case o.PDFCacheBytes == 0:
+		s.cache = newPDFCache(32 << 20)
+	case o.PDFCacheBytes > 0:
+		s.cache = newPDFCache(o.PDFCacheBytes)
 	}
 	if s.loc == nil {
 		loc, err := time.LoadLocation("America/New_York")

@@ -1,9 +1,12 @@
 package certificate_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -206,5 +209,58 @@ func TestEachInSubtreeKeepsToTheSubtreeAndPeriod(t *testing.T) {
 	}
 	if want := in1.Name + "," + in2.Name; strings.Join(got, ",") != want {
 		t.Fatalf("subtree certificates = %q, want %s", got, want)
+	}
+}
+
+func TestWriteZIPStreamsEveryCertificateInOrder(t *testing.T) {
+	s, db := newService(t)
+	ctx := context.Background()
+	root := testfix.Org(t, db, testfix.Unique("Agency "), "state_agency", "Suffolk", 0)
+	var want []string
+	for i := 0; i < 7; i++ {
+		l := newLearner(t, db, learnerSpec{Name: "Person " + strconv.Itoa(i), OrgID: root})
+		d, err := s.ForCompletion(ctx, l.CompletionID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, certificate.ZIPEntryName(d, boston))
+	}
+	var buf bytes.Buffer
+	flushes := 0
+	n, err := s.WriteZIP(ctx, &buf, store.SubtreeFilter{OrgID: root, From: now.AddDate(-1, 0, 0), To: now},
+		func() error { flushes++; return nil })
+	if err != nil || n != 7 || flushes != 7 {
+		t.Fatalf("WriteZIP = %d, %v (%d flushes)", n, err, flushes)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range zr.File {
+		got = append(got, f.Name)
+		rc, _ := f.Open()
+		head := make([]byte, 5)
+		io.ReadFull(rc, head)
+		rc.Close()
+		if string(head) != "%PDF-" {
+			t.Errorf("%s is not a PDF", f.Name)
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("entries\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestWriteZIPOfAnEmptyPeriod(t *testing.T) {
+	s, db := newService(t)
+	root := testfix.Org(t, db, testfix.Unique("Empty "), "state_agency", "Suffolk", 0)
+	var buf bytes.Buffer
+	n, err := s.WriteZIP(context.Background(), &buf, store.SubtreeFilter{OrgID: root, From: now.AddDate(-1, 0, 0), To: now}, nil)
+	if err != nil || n != 0 {
+		t.Fatalf("WriteZIP = %d, %v", n, err)
+	}
+	if zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil || len(zr.File) != 0 {
+		t.Fatalf("empty archive: %v", err)
 	}
 }

@@ -1,19 +1,16 @@
 package web
 
 import (
-	"archive/zip"
 	"bufio"
 	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
-	"github.com/waymark/waymark/internal/certificate"
 	"github.com/waymark/waymark/internal/store"
 )
 
@@ -62,8 +59,8 @@ type orgOption struct {
 
 // handleCertificatesZIP streams every certificate of people in an
 // organization subtree completed in a period, one PDF per completion, as
-// a ZIP written straight to the response: nothing is buffered beyond the
-// PDF being written, so a large subtree never sits in memory.
+// a ZIP written straight to the response (archive/zip over the response
+// stream): only the few PDFs being rendered are ever in memory.
 func (a *App) handleCertificatesZIP(c *fiber.Ctx) error {
 	f, err := a.zipFormFor(c)
 	if err != nil {
@@ -99,28 +96,10 @@ func (a *App) handleCertificatesZIP(c *fiber.Ctx) error {
 		// The handler has returned: the stream gets its own deadline.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 		defer cancel()
-		zw := zip.NewWriter(w)
-		n := 0
-		err := svc.EachInSubtree(ctx, filter, func(d store.CertificateDetails) error {
-			// PDFs are compressed already: store them as they are.
-			fw, err := zw.CreateHeader(&zip.FileHeader{Name: zipEntryName(d), Method: zip.Store, Modified: d.IssuedAt})
-			if err != nil {
-				return err
-			}
-			if err := svc.RenderPDF(fw, d); err != nil {
-				return err
-			}
-			n++
-			return w.Flush()
-		})
-		if err != nil {
-			// Headers are gone: say so inside the archive and in the log.
+		if n, err := svc.WriteZIP(ctx, w, filter, w.Flush); err != nil {
+			// The status line is gone; the archive ends with INCOMPLETE.txt.
 			log.Error("certificate zip failed", "org", org.ID, "written", n, "err", err)
-			if fw, zerr := zw.Create("INCOMPLETE.txt"); zerr == nil {
-				fmt.Fprintf(fw, "This download stopped after %d certificates because of an error. Please download it again.\n", n)
-			}
 		}
-		zw.Close()
 		w.Flush()
 	})
 	return nil
@@ -133,22 +112,4 @@ func chosenOrg(orgs []store.OrgChoice, id int64) (store.OrgChoice, bool) {
 		}
 	}
 	return store.OrgChoice{}, false
-}
-
-// zipEntryName names a certificate inside the ZIP: person, course, date
-// and code, with nothing that could be read as a path.
-func zipEntryName(d store.CertificateDetails) string {
-	clean := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			switch {
-			case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-':
-				return r
-			case unicode.IsSpace(r) || r == '.' || r == '_':
-				return '_'
-			}
-			return -1
-		}, s)
-	}
-	return fmt.Sprintf("%s_%s_%s_%s.pdf", clean(d.PersonName), clean(d.CourseCode),
-		d.CompletedAt.Format(time.DateOnly), certificate.Format(d.Code))
 }
