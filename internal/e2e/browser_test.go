@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -314,22 +315,34 @@ func (p *tab) focusProblem() string {
 	  return (outline || shadow) ? "" : "outline " + s.outlineStyle + " " + s.outlineWidth + ", box-shadow " + s.boxShadow; })()`)
 }
 
-// fetchInPage requests a URL with the tab's cookies (as a click on a
-// download link would) and returns status, content type and the first bytes.
+// fetched is what fetch returned.
 type fetched struct {
 	Status      int    `json:"status"`
 	ContentType string `json:"type"`
 	Disposition string `json:"disposition"`
-	Head        string `json:"head"`
-	Text        string `json:"text"`
+	Body64      string `json:"body"`
 }
 
+// Body is the response body.
+func (f fetched) Body() []byte {
+	b, _ := base64.StdEncoding.DecodeString(f.Body64)
+	return b
+}
+
+// fetch requests a path with the tab's cookies, as a click on a download
+// link does, and returns the response.
 func (p *tab) fetch(path string) fetched {
 	p.t.Helper()
-	return eval[fetched](p, fmt.Sprintf(`fetch(%q, {credentials: "same-origin"}).then(async r => {
-	  const b = new Uint8Array(await r.arrayBuffer());
-	  const txt = new TextDecoder("utf-8").decode(b);
-	  return {status: r.status, type: r.headers.get("content-type")||"", disposition: r.headers.get("content-disposition")||"",
-	    head: String.fromCharCode.apply(null, Array.from(b.slice(0, 8))), text: txt.slice(0, 200000)};
-	})`, path))
+	return eval[fetched](p, `fetch(`+jsString(path)+`, {credentials: "same-origin"}).then(async r => {
+	  const blob = await r.blob();
+	  const data = await new Promise(ok => { const fr = new FileReader(); fr.onload = () => ok(fr.result); fr.readAsDataURL(blob); });
+	  return {status: r.status, type: r.headers.get("content-type") || "", disposition: r.headers.get("content-disposition") || "",
+	    body: String(data).replace(/^data:[^,]*,/, "")};
+	})`)
+}
+
+// clickJS clicks the first element that matches, through the DOM (for
+// inputs a label covers).
+func clickJS(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.querySelector(` + jsString(sel) + `).click()`)
 }

@@ -100,5 +100,6 @@ var flows = []struct {
 	{"public pages", testPublicPages},
 	{"sign in and out", testSignInAndOut},
 	{"keyboard sign in", testKeyboardSignIn},
+	{"learner path", testLearnerPath},
 	{"facilitator logs a session", testFacilitatorLogsASession},
 }

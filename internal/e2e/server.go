@@ -23,6 +23,7 @@ import (
 	"github.com/waymark/waymark/courses"
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/config"
+	"github.com/waymark/waymark/internal/learning"
 	"github.com/waymark/waymark/internal/seed"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/web"
@@ -31,10 +32,12 @@ import (
 
 // Server is the real Waymark app listening on a loopback port.
 type Server struct {
-	URL     string // http://127.0.0.1:PORT, also the app's BASE_URL
-	Catalog *catalog.Catalog
-	app     *fiber.App
-	done    chan error
+	URL      string // http://127.0.0.1:PORT, also the app's BASE_URL
+	Catalog  *catalog.Catalog
+	Learning *learning.Service
+	db       *sqlx.DB
+	app      *fiber.App
+	done     chan error
 }
 
 // ServerOptions are the few settings a test chooses.
@@ -46,9 +49,9 @@ type ServerOptions struct {
 	Now         func() time.Time
 }
 
-// Start wires the app the way `waymark serve` does (shipped job roles and
-// catalog synced into the database, then web.New) and serves it on
-// 127.0.0.1 with a free port.
+// Start wires the app the way `waymark serve` does (shipped job roles,
+// catalog and requirements matrix synced into the database, then web.New)
+// and serves it on 127.0.0.1 with a free port.
 func Start(ctx context.Context, o ServerOptions) (*Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -70,12 +73,17 @@ func Start(ctx context.Context, o ServerOptions) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	svc, err := seedRequirements(ctx, cfg, o.DB, cat, o.Now)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
 	app, err := web.New(web.Deps{Config: cfg, DB: o.DB, Log: o.Log, Catalog: cat, Roles: jobRoles, Now: o.Now})
 	if err != nil {
 		ln.Close()
 		return nil, err
 	}
-	s := &Server{URL: base, Catalog: cat, app: app, done: make(chan error, 1)}
+	s := &Server{URL: base, Catalog: cat, Learning: svc, db: o.DB, app: app, done: make(chan error, 1)}
 	go func() { s.done <- app.Listener(ln) }()
 	if err := waitReady(ctx, base+"/healthz"); err != nil {
 		app.Shutdown()
@@ -107,6 +115,34 @@ func syncShipped(ctx context.Context, db *sqlx.DB) (*catalog.Catalog, []store.Jo
 	}
 	jobRoles, err := store.ListRoles(ctx, db)
 	return cat, jobRoles, err
+}
+
+// seedRequirements adds the shipped requirements matrix, as `waymark seed`
+// and `waymark serve` do, and returns the learning service it used.
+func seedRequirements(ctx context.Context, cfg *config.Config, db *sqlx.DB, cat *catalog.Catalog, now func() time.Time) (*learning.Service, error) {
+	roles, err := seed.LoadRoles(seeds.FS)
+	if err != nil {
+		return nil, err
+	}
+	reqs, err := seed.LoadRequirements(seeds.FS, seed.RoleSet(roles), cat)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := learning.New(ctx, db, cat, learning.Options{Now: now, Location: cfg.Location,
+		RenewalWindowDays: cfg.RenewalWindowDays, TrainingYearEnd: cfg.TrainingYearEnd})
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := svc.SeedRequirements(ctx, reqs); err != nil {
+		return nil, err
+	}
+	return svc, nil
+}
+
+// Assign gives people the assignments their job roles require, as the
+// people area does when an administrator gives someone a role.
+func (s *Server) Assign(ctx context.Context, userIDs ...int64) error {
+	return store.InTx(ctx, s.db, func(tx *sqlx.Tx) error { return s.Learning.Reconcile(ctx, tx, userIDs) })
 }
 
 func waitReady(ctx context.Context, url string) error {
