@@ -137,13 +137,15 @@ const manualSQL = `WITH targets AS (
 	WHERE u.deactivated_at IS NULL AND (
 		u.id = $1::bigint OR
 		u.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $2::bigint))
+), last AS (
+	SELECT DISTINCT ON (a.user_id) a.user_id, a.id, a.cycle, a.status
+	FROM assignments a
+	WHERE a.course_id = $3 AND a.user_id IN (SELECT user_id FROM targets)
+	ORDER BY a.user_id, a.cycle DESC
 ), latest AS (
 	SELECT t.user_id, l.id, l.cycle, l.status, cm.expires_at
 	FROM targets t
-	LEFT JOIN LATERAL (
-		SELECT a.id, a.cycle, a.status FROM assignments a
-		WHERE a.user_id = t.user_id AND a.course_id = $3 ORDER BY a.cycle DESC LIMIT 1
-	) l ON true
+	LEFT JOIN last l ON l.user_id = t.user_id
 	LEFT JOIN completions cm ON cm.assignment_id = l.id
 ), reopened AS (
 	UPDATE assignments a SET status = 'open', withdrawn_at = NULL, source = 'manual', assigned_by = $7,

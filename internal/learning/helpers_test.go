@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/learning"
@@ -203,3 +204,5 @@ func (e *env) pass(userID int64, slug string) learning.Submission {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func pqInt64s(v []int64) any { return pq.Array(v) }

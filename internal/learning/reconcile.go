@@ -111,14 +111,16 @@ var assignSQL = `WITH need AS (
 	JOIN courses c ON c.id = r.course_id AND c.retired_at IS NULL
 	WHERE ` + fmt.Sprintf(inScope, "ur.user_id") + `
 	GROUP BY ur.user_id, r.course_id
+), last AS (
+	SELECT DISTINCT ON (a.user_id, a.course_id) a.user_id, a.course_id, a.id, a.cycle, a.status, a.due_at, a.source
+	FROM assignments a
+	WHERE a.user_id IN (SELECT user_id FROM need)
+	ORDER BY a.user_id, a.course_id, a.cycle DESC
 ), latest AS (
 	SELECT n.user_id, n.course_id, $3::timestamptz + n.due_days * interval '24 hours' AS due_at,
 		l.id, l.cycle, l.status, l.due_at AS old_due, l.source, cm.expires_at
 	FROM need n
-	LEFT JOIN LATERAL (
-		SELECT a.id, a.cycle, a.status, a.due_at, a.source FROM assignments a
-		WHERE a.user_id = n.user_id AND a.course_id = n.course_id ORDER BY a.cycle DESC LIMIT 1
-	) l ON true
+	LEFT JOIN last l ON l.user_id = n.user_id AND l.course_id = n.course_id
 	LEFT JOIN completions cm ON cm.assignment_id = l.id
 ), reopened AS (
 	UPDATE assignments a SET status = 'open', withdrawn_at = NULL, source = 'requirement', assigned_by = NULL,
