@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // dates print in Massachusetts time even on machines without zoneinfo
 
 	"github.com/jmoiron/sqlx"
 

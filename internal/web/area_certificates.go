@@ -31,6 +31,9 @@ func (a *App) initCertificates(d Deps) error {
 		return err
 	}
 	a.certificates.svc = svc
+	if a.learning.svc != nil {
+		a.learning.svc.OnCompleted = svc.OnCompleted
+	}
 	return nil
 }
 

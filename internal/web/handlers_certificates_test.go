@@ -359,3 +359,45 @@ func bostonDate(t time.Time) string {
 	}
 	return t.In(loc).Format("Jan 2, 2006")
 }
+
+// TestPassingIssuesTheCertificateAndQueuesItsEmail: the learning
+// service's completion hook issues the code and queues one email in the
+// transaction that records the completion.
+func TestPassingIssuesTheCertificateAndQueuesItsEmail(t *testing.T) {
+	app := newApp(t)
+	db := testdb.DB(t)
+	org := testfix.Org(t, db, testfix.Unique("Hook school "), "school", "Suffolk", 0)
+	userID, email := testfix.User(t, db, org, testfix.UserSpec{Name: "Jean-Baptiste Désir", Roles: []string{"teacher"}})
+	c := newClient(t, app)
+	c.login(email, testfix.Password)
+	c.get("/courses/sample-course")
+	c.post("/courses/sample-course/start", nil)
+	c.get("/my/courses/sample-course/lessons/1")
+	c.get("/my/courses/sample-course/lessons/2")
+	r := c.get("/my/courses/sample-course/check")
+	m := tokenField.FindStringSubmatch(r.Body)
+	if m == nil {
+		t.Fatalf("no final check offered: %d", r.Status)
+	}
+	if r = c.post("/my/courses/sample-course/check", url.Values{"token": {m[1]}, "q-q1": {"0"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("passing submission: %d", r.Status)
+	}
+	var cert struct {
+		CompletionID int64  `db:"completion_id"`
+		Code         string `db:"code"`
+	}
+	err := db.Get(&cert, `SELECT ce.completion_id, ce.code FROM certificates ce JOIN completions cm ON cm.id = ce.completion_id WHERE cm.user_id = $1`, userID)
+	if err != nil {
+		t.Fatalf("no certificate issued on completion: %v", err)
+	}
+	var mails []string
+	db.Select(&mails, `SELECT text_body FROM email_outbox WHERE user_id = $1 AND kind = 'certificate.ready'`, userID)
+	if len(mails) != 1 || !strings.Contains(mails[0], "/verify/"+certificate.Format(cert.Code)) ||
+		!strings.Contains(mails[0], "/my/certificates/"+strconv.FormatInt(cert.CompletionID, 10)+".pdf") {
+		t.Fatalf("certificate emails: %q", mails)
+	}
+	pdf := c.get("/my/certificates/" + strconv.FormatInt(cert.CompletionID, 10) + ".pdf")
+	if pdf.Status != 200 || !strings.Contains(pdftest.Text(t, []byte(pdf.Body)), certificate.Format(cert.Code)) {
+		t.Fatalf("download after passing: %d", pdf.Status)
+	}
+}
