@@ -101,5 +101,6 @@ var flows = []struct {
 	{"sign in and out", testSignInAndOut},
 	{"keyboard sign in", testKeyboardSignIn},
 	{"learner path", testLearnerPath},
+	{"learner path by keyboard", testKeyboardLearnerPath},
 	{"facilitator logs a session", testFacilitatorLogsASession},
 }
