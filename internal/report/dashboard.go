@@ -1,0 +1,256 @@
+package report
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Group is one row of a breakdown: a course, a branch of the organization
+// tree, a job role, a county or an organization type.
+type Group struct {
+	Key   string // course or organization id, role code, county or type
+	ID    int64  // course or organization id, when the key is one
+	Label string // course title or organization name (roles, counties and types are labelled by the page)
+	Own   bool   // the focus organization's own people, not a branch below it
+	Counts
+}
+
+// Dashboard is everything the manager home shows for one view.
+type Dashboard struct {
+	Day       Day
+	View      View
+	FocusName string
+	Total     Counts
+	ByBranch  []Group // each branch's whole subtree, then the focus organization's own people
+	ByCourse  []Group
+	ByRole    []Group // a person with two roles counts in both
+	ByCounty  []Group // by the county of each person's organization
+	ByType    []Group // by the type of each person's organization
+	Trend     []TrendPoint
+}
+
+// cellCounts sums the counters in SQL.
+const cellCounts = `coalesce(sum(c.pairs), 0)::int AS pairs, coalesce(sum(c.open), 0)::int AS open, coalesce(sum(c.completed), 0)::int AS completed,
+	coalesce(sum(c.on_time), 0)::int AS on_time, coalesce(sum(c.credit), 0)::int AS credit, coalesce(sum(c.due_lt_d0), 0)::int AS due_lt_d0,
+	coalesce(sum(c.due_lt_d14), 0)::int AS due_lt_d14, coalesce(sum(c.exp_lt_d0), 0)::int AS exp_lt_d0, coalesce(sum(c.exp_lt_d30), 0)::int AS exp_lt_d30`
+
+// courseCells is the stored rollup of the view's organizations plus the
+// correction from the clock's day ($1) to the report day ($2); $3 is the
+// view's roots (docs/METRICS.md "How the figures are kept").
+func courseCells(v View) string {
+	return `SELECT r.org_id, r.course_id, r.pairs, r.open, r.completed, r.on_time, r.credit,
+			r.due_lt_d0, r.due_lt_d14, r.exp_lt_d0, r.exp_lt_d30
+		FROM report_org_course r WHERE ` + v.inView("r.org_id", "$3") + `
+		UNION ALL
+		SELECT d.org_id, d.course_id, 0, 0, 0, 0, 0, d.dd0, d.dd14, d.de0, d.de30
+		FROM report_clock_delta($1::date, $2::date) d WHERE ` + v.inView("d.org_id", "$3")
+}
+
+// dashboardRow is one grouping-set row of the main dashboard query.
+type dashboardRow struct {
+	Set      int            `db:"set"`
+	CourseID sql.NullInt64  `db:"course_id"`
+	BranchID sql.NullInt64  `db:"branch_id"`
+	County   sql.NullString `db:"county"`
+	Type     sql.NullString `db:"type"`
+	Counts
+}
+
+// Grouping-set numbers: GROUPING(course, branch, county, type) is a bit
+// mask of the columns not grouped.
+const (
+	setTotal  = 0b1111
+	setCourse = 0b0111
+	setBranch = 0b1011
+	setCounty = 0b1101
+	setType   = 0b1110
+)
+
+// Dashboard computes the view's figures as of today, in one snapshot.
+func (s *Service) Dashboard(ctx context.Context, v View) (Dashboard, error) {
+	if err := s.Advance(ctx); err != nil {
+		return Dashboard{}, err
+	}
+	d := Dashboard{Day: s.Today(), View: v}
+	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
+		clock, err := clockDay(ctx, tx)
+		if err != nil {
+			return err
+		}
+		branches, err := s.branches(ctx, tx, v, &d)
+		if err != nil {
+			return err
+		}
+		if err := s.mainGroups(ctx, tx, v, clock, d.Day.String(), branches, &d); err != nil {
+			return err
+		}
+		if d.ByRole, err = s.roleGroups(ctx, tx, v, clock, d.Day.String()); err != nil {
+			return err
+		}
+		d.Trend, err = s.trend(ctx, tx, v, d.Day, d.Total)
+		return err
+	})
+	if err != nil {
+		return Dashboard{}, err
+	}
+	return d, nil
+}
+
+// branches lists the organizations the view breaks down into: the focus
+// organization's children, the state's top-level organizations, or a
+// manager's several scope organizations.
+func (s *Service) branches(ctx context.Context, tx *sqlx.Tx, v View, d *Dashboard) ([]Group, error) {
+	var rows []struct {
+		ID   int64  `db:"id"`
+		Name string `db:"name"`
+	}
+	var err error
+	switch {
+	case v.Focus != 0:
+		if err = tx.GetContext(ctx, &d.FocusName, `SELECT name FROM organizations WHERE id = $1`, v.Focus); err != nil {
+			return nil, fmt.Errorf("report: focus organization: %w", err)
+		}
+		err = tx.SelectContext(ctx, &rows, `SELECT id, name FROM organizations WHERE parent_id = $1 ORDER BY name, id`, v.Focus)
+	case v.All:
+		err = tx.SelectContext(ctx, &rows, `SELECT id, name FROM organizations WHERE parent_id IS NULL ORDER BY name, id`)
+	default:
+		err = tx.SelectContext(ctx, &rows, `SELECT id, name FROM organizations WHERE id = ANY($1::bigint[]) ORDER BY name, id`,
+			pq.Array(v.Roots))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("report: branches: %w", err)
+	}
+	out := make([]Group, len(rows))
+	for i, r := range rows {
+		out[i] = Group{Key: strconv.FormatInt(r.ID, 10), ID: r.ID, Label: r.Name}
+	}
+	return out, nil
+}
+
+// mainGroups fills the total and the breakdowns by branch, course, county
+// and organization type with one grouping-sets query.
+func (s *Service) mainGroups(ctx context.Context, tx *sqlx.Tx, v View, clock, day string, branches []Group, d *Dashboard) error {
+	ids := make([]int64, len(branches))
+	for i, b := range branches {
+		ids[i] = b.ID
+	}
+	var rows []dashboardRow
+	err := tx.SelectContext(ctx, &rows, `WITH c AS (`+courseCells(v)+`)
+		SELECT GROUPING(c.course_id, br.ancestor_id, o.county, o.type) AS set,
+			c.course_id, br.ancestor_id AS branch_id, o.county, o.type, `+cellCounts+`
+		FROM c
+		JOIN organizations o ON o.id = c.org_id
+		LEFT JOIN org_closure br ON br.descendant_id = c.org_id AND br.ancestor_id = ANY($4::bigint[])
+		GROUP BY GROUPING SETS ((), (c.course_id), (br.ancestor_id), (o.county), (o.type))`,
+		clock, day, v.rootsArg(), pq.Array(ids))
+	if err != nil {
+		return fmt.Errorf("report: dashboard: %w", err)
+	}
+	byBranch := map[int64]Counts{}
+	var own Counts
+	var courseIDs []int64
+	for _, r := range rows {
+		if r.Pairs == 0 && r.Set != setTotal {
+			continue
+		}
+		switch r.Set {
+		case setTotal:
+			d.Total = r.Counts
+		case setCourse:
+			d.ByCourse = append(d.ByCourse, Group{Key: strconv.FormatInt(r.CourseID.Int64, 10), ID: r.CourseID.Int64, Counts: r.Counts})
+			courseIDs = append(courseIDs, r.CourseID.Int64)
+		case setBranch:
+			if r.BranchID.Valid {
+				byBranch[r.BranchID.Int64] = r.Counts
+			} else {
+				own = r.Counts
+			}
+		case setCounty:
+			d.ByCounty = append(d.ByCounty, Group{Key: r.County.String, Counts: r.Counts})
+		case setType:
+			d.ByType = append(d.ByType, Group{Key: r.Type.String, Counts: r.Counts})
+		}
+	}
+	for _, b := range branches {
+		b.Counts = byBranch[b.ID]
+		d.ByBranch = append(d.ByBranch, b)
+	}
+	if v.Focus != 0 {
+		d.ByBranch = append(d.ByBranch, Group{Key: "own", ID: v.Focus, Label: d.FocusName, Own: true, Counts: own})
+	}
+	if err := s.labelCourses(ctx, tx, courseIDs, d.ByCourse); err != nil {
+		return err
+	}
+	sortGroups(d.ByCounty)
+	sortGroups(d.ByType)
+	return nil
+}
+
+// labelCourses sets each course group's title and sorts by it.
+func (s *Service) labelCourses(ctx context.Context, q sqlx.QueryerContext, ids []int64, groups []Group) error {
+	titles, err := courseTitles(ctx, q, ids)
+	if err != nil {
+		return err
+	}
+	for i := range groups {
+		groups[i].Label = titles[groups[i].ID]
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].Label < groups[j].Label })
+	return nil
+}
+
+// courseTitles maps course ids to their current titles.
+func courseTitles(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64]string, error) {
+	var rows []struct {
+		ID    int64  `db:"id"`
+		Title string `db:"title"`
+	}
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT c.id, coalesce(cv.title, c.slug) AS title
+		FROM courses c LEFT JOIN course_versions cv ON cv.id = c.current_version_id WHERE c.id = ANY($1::bigint[])`, pq.Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("report: course titles: %w", err)
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Title
+	}
+	return out, nil
+}
+
+// roleGroups breaks the view down by job role.
+func (s *Service) roleGroups(ctx context.Context, tx *sqlx.Tx, v View, clock, day string) ([]Group, error) {
+	var rows []struct {
+		Role string `db:"role_code"`
+		Counts
+	}
+	err := tx.SelectContext(ctx, &rows, `WITH c AS (
+			SELECT r.role_code, r.pairs, r.open, r.completed, r.on_time, r.credit,
+				r.due_lt_d0, r.due_lt_d14, r.exp_lt_d0, r.exp_lt_d30
+			FROM report_org_role r WHERE `+v.inView("r.org_id", "$3")+`
+			UNION ALL
+			SELECT rc.role_code, 0, 0, 0, 0, 0, d.dd0, d.dd14, d.de0, d.de30
+			FROM report_clock_delta($1::date, $2::date) d
+			CROSS JOIN LATERAL unnest(CASE WHEN cardinality(d.roles) = 0 THEN ARRAY[''] ELSE d.roles END) AS rc(role_code)
+			WHERE `+v.inView("d.org_id", "$3")+`
+		)
+		SELECT c.role_code, `+cellCounts+` FROM c GROUP BY c.role_code HAVING sum(c.pairs) > 0 ORDER BY c.role_code`,
+		clock, day, v.rootsArg())
+	if err != nil {
+		return nil, fmt.Errorf("report: dashboard by role: %w", err)
+	}
+	out := make([]Group, len(rows))
+	for i, r := range rows {
+		out[i] = Group{Key: r.Role, Counts: r.Counts}
+	}
+	return out, nil
+}
+
+func sortGroups(g []Group) {
+	sort.SliceStable(g, func(i, j int) bool { return g[i].Key < g[j].Key })
+}

@@ -1,0 +1,283 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Statuses are the drill-down's status filters: each is one figure's
+// numerator or denominator (docs/METRICS.md), as a condition on a report
+// pair p with the report day's thresholds t.d0, t.d14 and t.d30.
+var Statuses = map[string]string{
+	"":             "true",
+	"all":          "true",
+	"complete":     "p.has_credit AND (p.credit_expires_at IS NULL OR p.credit_expires_at >= t.d0)",
+	"not-complete": "NOT (p.has_credit AND (p.credit_expires_at IS NULL OR p.credit_expires_at >= t.d0))",
+	"overdue":      "p.status = 'open' AND p.due_at < t.d0",
+	"due-soon":     "p.status = 'open' AND p.due_at >= t.d0 AND p.due_at < t.d14",
+	"lapsed":       "p.has_credit AND p.credit_expires_at < t.d0",
+	"expiring":     "p.has_credit AND p.credit_expires_at >= t.d0 AND p.credit_expires_at < t.d30",
+	"came-due":     "(p.status = 'completed' OR (p.status = 'open' AND p.due_at < t.d0))",
+	"on-time":      "p.status = 'completed' AND p.on_time",
+	"late":         "((p.status = 'completed' AND NOT p.on_time) OR (p.status = 'open' AND p.due_at < t.d0))",
+	"open":         "p.status = 'open'",
+}
+
+// Sorts are the drill-down's sort keys and their ORDER BY columns; each
+// ends with the pair's key, so pages never overlap.
+var Sorts = map[string][]string{
+	"name":     {"p.user_name", "o.name"},
+	"org":      {"o.name", "p.user_name"},
+	"course":   {"course_title", "p.user_name"},
+	"due":      {"p.due_at", "p.user_name"},
+	"activity": {"a.last_activity_at", "p.user_name"},
+}
+
+// PageSize is the drill-down's page length; MaxPage bounds offset paging
+// (past it, narrow the filters or export the CSV).
+const (
+	PageSize = 50
+	MaxPage  = 200
+)
+
+// Filter narrows a drill-down within a view. Unknown statuses are
+// rejected by Normalize; unknown sort keys fall back to "name".
+type Filter struct {
+	Org    int64  // this organization's subtree (0: the whole view)
+	Own    bool   // only Org's own people, not its subtree
+	Role   string // job-role code; "-" for people without a job role
+	Course int64
+	Status string // a key of Statuses
+	Sort   string // a key of Sorts
+	Desc   bool
+	Page   int // from 1
+}
+
+// ErrBadFilter marks a filter value the drill-down does not know.
+var ErrBadFilter = fmt.Errorf("report: unknown filter value")
+
+// Normalize checks the status, defaults the sort and clamps the page.
+func (f Filter) Normalize() (Filter, error) {
+	if _, ok := Statuses[f.Status]; !ok {
+		return f, fmt.Errorf("%w: status %q", ErrBadFilter, f.Status)
+	}
+	if f.Status == "" {
+		f.Status = "all"
+	}
+	if _, ok := Sorts[f.Sort]; !ok {
+		f.Sort = "name"
+	}
+	f.Page = min(max(f.Page, 1), MaxPage)
+	if f.Org == 0 {
+		f.Own = false
+	}
+	return f, nil
+}
+
+// Person is one drill-down row: a person × course pair.
+type Person struct {
+	UserID          int64          `db:"user_id"`
+	CourseID        int64          `db:"course_id"`
+	AssignmentID    int64          `db:"assignment_id"`
+	Name            string         `db:"user_name"`
+	OrgID           int64          `db:"org_id"`
+	OrgName         string         `db:"org_name"`
+	Roles           pq.StringArray `db:"roles"`
+	CourseTitle     string         `db:"course_title"`
+	Status          string         `db:"status"` // open | completed
+	DueAt           *time.Time     `db:"due_at"`
+	CompletedAt     *time.Time     `db:"completed_at"`
+	HasCredit       bool           `db:"has_credit"`
+	CreditExpiresAt *time.Time     `db:"credit_expires_at"`
+	LastActivityAt  *time.Time     `db:"last_activity_at"`
+	Overdue         bool           `db:"overdue"`
+	DueSoon         bool           `db:"due_soon"`
+	Lapsed          bool           `db:"lapsed"`
+	Expiring        bool           `db:"expiring"`
+	OnTime          bool           `db:"on_time"`
+}
+
+// Complete reports whether the pair holds a valid credit.
+func (p Person) Complete() bool { return p.HasCredit && !p.Lapsed }
+
+// peopleQuery builds the drill-down query: $1 the report day, $2 the
+// view's roots, then the filters' arguments.
+func peopleQuery(v View, f Filter) (string, []any) {
+	args := []any{nil, v.rootsArg()}
+	arg := func(x any) string { args = append(args, x); return "$" + strconv.Itoa(len(args)) }
+	where := []string{v.inView("p.org_id", "$2"), Statuses[f.Status]}
+	switch {
+	case f.Org != 0 && f.Own:
+		where = append(where, "p.org_id = "+arg(f.Org))
+	case f.Org != 0:
+		where = append(where, "p.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = "+arg(f.Org)+")")
+	}
+	switch f.Role {
+	case "":
+	case "-":
+		where = append(where, "cardinality(p.roles) = 0")
+	default:
+		where = append(where, arg(f.Role)+"::text = ANY(p.roles)")
+	}
+	if f.Course != 0 {
+		where = append(where, "p.course_id = "+arg(f.Course))
+	}
+	dir := " ASC NULLS LAST"
+	if f.Desc {
+		dir = " DESC NULLS LAST"
+	}
+	order := make([]string, 0, 5)
+	for i, col := range Sorts[f.Sort] {
+		if i == 0 {
+			order = append(order, col+dir)
+		} else {
+			order = append(order, col)
+		}
+	}
+	order = append(order, "p.user_id", "p.course_id")
+	q := `WITH t AS (
+			SELECT report_midnight($1::date, tz) AS d0, report_midnight($1::date + 14, tz) AS d14,
+				report_midnight($1::date + 30, tz) AS d30 FROM report_clock
+		)
+		SELECT p.user_id, p.course_id, p.assignment_id, p.user_name, p.org_id, o.name AS org_name, p.roles,
+			coalesce(cv.title, c.slug) AS course_title, p.status, p.due_at, p.completed_at, p.has_credit,
+			p.credit_expires_at, a.last_activity_at, p.on_time,
+			coalesce(p.status = 'open' AND p.due_at < t.d0, false) AS overdue,
+			coalesce(p.status = 'open' AND p.due_at >= t.d0 AND p.due_at < t.d14, false) AS due_soon,
+			coalesce(p.has_credit AND p.credit_expires_at < t.d0, false) AS lapsed,
+			coalesce(p.has_credit AND p.credit_expires_at >= t.d0 AND p.credit_expires_at < t.d30, false) AS expiring
+		FROM report_pairs p CROSS JOIN t
+		JOIN organizations o ON o.id = p.org_id
+		JOIN courses c ON c.id = p.course_id
+		LEFT JOIN course_versions cv ON cv.id = c.current_version_id
+		JOIN assignments a ON a.id = p.assignment_id
+		WHERE ` + strings.Join(where, "\n\t\t  AND ") + `
+		ORDER BY ` + strings.Join(order, ", ")
+	return q, args
+}
+
+// People returns one page of the drill-down and whether another follows.
+func (s *Service) People(ctx context.Context, v View, f Filter) ([]Person, bool, error) {
+	f, err := f.Normalize()
+	if err != nil {
+		return nil, false, err
+	}
+	if err := s.checkOrg(ctx, v, f.Org); err != nil {
+		return nil, false, err
+	}
+	q, args := peopleQuery(v, f)
+	args[0] = s.Today().String()
+	q += fmt.Sprintf("\n\t\tLIMIT %d OFFSET %d", PageSize+1, (f.Page-1)*PageSize)
+	var out []Person
+	err = s.readTx(ctx, func(tx *sqlx.Tx) error { return tx.SelectContext(ctx, &out, q, args...) })
+	if err != nil {
+		return nil, false, fmt.Errorf("report: people: %w", err)
+	}
+	more := len(out) > PageSize
+	if more {
+		out = out[:PageSize]
+	}
+	return out, more, nil
+}
+
+// EachPerson streams every row of the drill-down to fn, in order, holding
+// one row at a time (the CSV export). fn's error stops the stream.
+func (s *Service) EachPerson(ctx context.Context, v View, f Filter, fn func(Person) error) error {
+	f, err := f.Normalize()
+	if err != nil {
+		return err
+	}
+	if err := s.checkOrg(ctx, v, f.Org); err != nil {
+		return err
+	}
+	q, args := peopleQuery(v, f)
+	args[0] = s.Today().String()
+	return s.readTx(ctx, func(tx *sqlx.Tx) error {
+		rows, err := tx.QueryxContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("report: export: %w", err)
+		}
+		defer rows.Close()
+		var p Person
+		for rows.Next() {
+			p = Person{}
+			if err := rows.StructScan(&p); err != nil {
+				return fmt.Errorf("report: export: %w", err)
+			}
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("report: export: %w", err)
+		}
+		return nil
+	})
+}
+
+// checkOrg refuses an organization filter outside the view (as not found).
+func (s *Service) checkOrg(ctx context.Context, v View, org int64) error {
+	if org == 0 {
+		return nil
+	}
+	if v.Focus != 0 {
+		_, err := s.ViewOf(ctx, Scope{Roots: []int64{v.Focus}}, org)
+		return err
+	}
+	_, err := s.ViewOf(ctx, v.Scope, org)
+	return err
+}
+
+// PersonFilterOptions are the choices the drill-down's filter form offers.
+type PersonFilterOptions struct {
+	Orgs    []OrgOption
+	Courses []Group
+}
+
+// OrgOption is an organization in the filter's list, indented by depth.
+type OrgOption struct {
+	ID    int64  `db:"id"`
+	Name  string `db:"name"`
+	Depth int    `db:"depth"`
+}
+
+// FilterOptions lists the view's organizations (up to a limit, in tree
+// order) and the courses counted in it.
+func (s *Service) FilterOptions(ctx context.Context, v View) (PersonFilterOptions, error) {
+	var out PersonFilterOptions
+	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
+		rootCond := "$1::bigint[] IS NULL AND o.parent_id IS NULL"
+		if r := v.roots(); r != nil {
+			rootCond = "o.id = ANY($1::bigint[])"
+		}
+		err := tx.SelectContext(ctx, &out.Orgs, `WITH RECURSIVE t AS (
+				SELECT o.id, o.name, 0 AS depth, ARRAY[o.name || '#' || o.id] AS path
+				FROM organizations o WHERE `+rootCond+`
+				UNION ALL
+				SELECT o.id, o.name, t.depth + 1, t.path || (o.name || '#' || o.id)
+				FROM organizations o JOIN t ON o.parent_id = t.id WHERE t.depth < 3
+			)
+			SELECT id, name, depth FROM t ORDER BY path LIMIT 500`, v.rootsArg())
+		if err != nil {
+			return fmt.Errorf("report: organization options: %w", err)
+		}
+		var ids []int64
+		err = tx.SelectContext(ctx, &ids, `SELECT DISTINCT r.course_id FROM report_org_course r
+			WHERE r.pairs > 0 AND `+v.inView("r.org_id", "$1"), v.rootsArg())
+		if err != nil {
+			return fmt.Errorf("report: course options: %w", err)
+		}
+		out.Courses = make([]Group, len(ids))
+		for i, id := range ids {
+			out.Courses[i] = Group{ID: id, Key: strconv.FormatInt(id, 10)}
+		}
+		return s.labelCourses(ctx, tx, ids, out.Courses)
+	})
+	return out, err
+}
