@@ -40,7 +40,9 @@ var noon = time.Date(2026, 3, 10, 12, 0, 0, 0, boston)
 
 // freshOutbox empties the package database's outbox: every sender pass
 // takes all due rows, so each test starts from nothing.
-func freshOutbox(t *testing.T) *sqlx.DB {
+func freshOutbox(t *testing.T) *sqlx.DB { return freshOutboxTB(t) }
+
+func freshOutboxTB(t testing.TB) *sqlx.DB {
 	t.Helper()
 	db := testdb.DB(t)
 	if _, err := db.Exec(`DELETE FROM email_outbox`); err != nil {

@@ -3,13 +3,12 @@ package remind
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/waymark/waymark/internal/mail"
-	"github.com/waymark/waymark/internal/store"
 )
 
 // digestData is what templates/email/digest.* see as .Data.
@@ -57,60 +56,55 @@ func (s *Service) sweepDigests(ctx context.Context, now, sendAt time.Time) (int,
 		return 0, wrap("digest counts", err)
 	}
 	monday := time.Date(local.Year(), local.Month(), local.Day()-(int(local.Weekday())+6)%7, 0, 0, 0, 0, local.Location())
-	queued := 0
-	err = store.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		for _, r := range rows {
-			if r.Overdue == 0 && r.Expiring == 0 {
-				continue
-			}
-			unsub := s.Mail.BaseURL() + "/unsubscribe/" + r.Token
-			out, err := s.Mail.Render("digest", digestData{Name: r.Name, Week: "week of " + monday.Format("January 2, 2006"),
-				Overdue: r.Overdue, Expiring: r.Expiring, ExpiringDays: int(s.Rules.DigestExpiring / day), UnsubscribeURL: unsub})
-			if err != nil {
-				return err
-			}
-			m := out.Message("digest", "digest:"+fmt.Sprint(r.UserID)+":"+weekKey, r.Email)
-			uid := r.UserID
-			m.UserID, m.NotBefore = &uid, sendAt
-			m.Headers = map[string]string{"List-Unsubscribe": "<" + unsub + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-			added, err := mail.Enqueue(ctx, tx, m)
-			if err != nil {
-				return err
-			}
-			if added {
-				queued++
-			}
+	var msgs []mail.Message
+	for _, r := range rows {
+		if r.Overdue == 0 && r.Expiring == 0 {
+			continue
 		}
-		return nil
-	})
+		unsub := s.Mail.BaseURL() + "/unsubscribe/" + r.Token
+		out, err := s.Mail.Render("digest", digestData{Name: r.Name, Week: "week of " + monday.Format("January 2, 2006"),
+			Overdue: r.Overdue, Expiring: r.Expiring, ExpiringDays: int(s.Rules.DigestExpiring / day), UnsubscribeURL: unsub})
+		if err != nil {
+			return 0, err
+		}
+		m := out.Message("digest", "digest:"+strconv.FormatInt(r.UserID, 10)+":"+weekKey, r.Email)
+		uid := r.UserID
+		m.UserID, m.NotBefore = &uid, sendAt
+		m.Headers = map[string]string{"List-Unsubscribe": "<" + unsub + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+		msgs = append(msgs, m)
+	}
+	queued, err := mail.EnqueueMany(ctx, s.DB, msgs)
 	return queued, wrap("digest", err)
 }
 
 // digestCounts: per organization first (one pass over overdue assignments
 // and lapsing completions), then summed over each manager's distinct
 // subtree organizations. $1 managers, $2 now, $3 lapse horizon.
-const digestCounts = `WITH scope AS (
+const digestCounts = `WITH scope AS MATERIALIZED (
 		SELECT DISTINCT ms.user_id, oc.descendant_id AS org_id
 		FROM manager_scopes ms JOIN org_closure oc ON oc.ancestor_id = ms.org_id
 		WHERE ms.user_id = ANY($1)),
-	overdue AS (
+	orgs AS MATERIALIZED (SELECT DISTINCT org_id FROM scope),
+	overdue AS MATERIALIZED (
 		SELECT u.org_id, count(*) AS n FROM assignments a JOIN users u ON u.id = a.user_id AND u.deactivated_at IS NULL
-		WHERE a.status = 'open' AND a.due_at < $2 AND u.org_id IN (SELECT org_id FROM scope)
+		WHERE a.status = 'open' AND a.due_at < $2 AND u.org_id IN (SELECT org_id FROM orgs)
 		GROUP BY u.org_id),
-	expiring AS (
+	expiring AS MATERIALIZED (
 		SELECT u.org_id, count(*) AS n FROM completions c JOIN users u ON u.id = c.user_id AND u.deactivated_at IS NULL
-		WHERE c.expires_at > $2 AND c.expires_at <= $3 AND u.org_id IN (SELECT org_id FROM scope)
+		WHERE c.expires_at > $2 AND c.expires_at <= $3 AND u.org_id IN (SELECT org_id FROM orgs)
 		  AND NOT EXISTS (SELECT 1 FROM completions n
-		                  WHERE n.user_id = c.user_id AND n.course_id = c.course_id AND n.completed_at > c.completed_at)
-		GROUP BY u.org_id)
-	SELECT m.id AS user_id, m.email, m.name, sub.token,
-	       coalesce(sum(o.n), 0)::int AS overdue, coalesce(sum(e.n), 0)::int AS expiring
-	FROM scope sc
-	JOIN users m ON m.id = sc.user_id
+		                  WHERE n.user_id = c.user_id AND n.completed_at > c.completed_at AND n.course_id = c.course_id)
+		GROUP BY u.org_id),
+	per_manager AS MATERIALIZED (
+		SELECT sc.user_id, coalesce(sum(o.n), 0)::int AS overdue, coalesce(sum(e.n), 0)::int AS expiring
+		FROM scope sc
+		LEFT JOIN overdue o ON o.org_id = sc.org_id
+		LEFT JOIN expiring e ON e.org_id = sc.org_id
+		GROUP BY sc.user_id)
+	SELECT m.id AS user_id, m.email, m.name, sub.token, p.overdue, p.expiring
+	FROM per_manager p
+	JOIN users m ON m.id = p.user_id
 	JOIN mail_subscriptions sub ON sub.user_id = m.id AND sub.list = 'digest'
-	LEFT JOIN overdue o ON o.org_id = sc.org_id
-	LEFT JOIN expiring e ON e.org_id = sc.org_id
-	GROUP BY m.id, m.email, m.name, sub.token
 	ORDER BY m.id`
 
 func (s *Service) loc() *time.Location {

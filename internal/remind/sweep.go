@@ -2,7 +2,9 @@ package remind
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -58,24 +60,47 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 			steps []step
 		}{"escalation", escalationQuery, []step{esc}})
 	}
+	// The parts touch disjoint keys: run them side by side, each on its own
+	// connection.
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
 	for _, q := range queries {
 		if len(q.steps) == 0 {
 			continue
 		}
-		if err := s.insert(ctx, q.query, now, sendAt, q.steps, res.Queued); err != nil {
-			return res, fmt.Errorf("remind: sweep %s: %w", q.name, err)
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			counts := map[string]int{}
+			err := s.insert(ctx, q.query, now, sendAt, q.steps, counts)
+			mu.Lock()
+			defer mu.Unlock()
+			for k, n := range counts {
+				res.Queued[k] += n
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("remind: sweep %s: %w", q.name, err))
+			}
+		}()
 	}
 	if s.Rules.Digest {
-		n, err := s.sweepDigests(ctx, now, sendAt)
-		if err != nil {
-			return res, err
-		}
-		if n > 0 {
-			res.Queued["digest"] += n
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := s.sweepDigests(ctx, now, sendAt)
+			mu.Lock()
+			defer mu.Unlock()
+			if n > 0 {
+				res.Queued["digest"] += n
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}()
 	}
-	return res, nil
+	wg.Wait()
+	return res, errors.Join(errs...)
 }
 
 // insert runs one sweep statement with the steps' windows as arrays: for a
