@@ -15,9 +15,12 @@ import (
 	"github.com/waymark/waymark/internal/store"
 )
 
-// assignForm is the assignment form as typed.
+// assignForm is the assignment form as typed. UserID is set when the form
+// was opened for one person (?user=, from a person's page).
 type assignForm struct {
 	Course, Target, Email, Org, Due, From string
+	UserID                                int64
+	PersonName                            string
 }
 
 // assignPage is the assignment form with its choices and errors.
@@ -29,23 +32,50 @@ type assignPage struct {
 }
 
 // handleAssignForm shows the form to assign a course to a person or an
-// organization subtree (?user= or ?org= preselect the target).
+// organization subtree (?user= or ?org= preselect the target; one outside
+// the viewer's scope is not found).
 func (a *App) handleAssignForm(c *fiber.Ctx) error {
 	f := assignForm{Target: "person", Course: utils.CopyString(c.Query("course"))}
-	ctx, v := c.UserContext(), viewerOf(c)
-	if id, err := strconv.ParseInt(c.Query("user"), 10, 64); err == nil {
-		if ok, err := a.users.CanSee(ctx, v.ID, id); err == nil && ok {
-			if u, err := a.users.ByID(ctx, id); err == nil {
-				f.Email = u.Email
-			}
+	if raw := c.Query("user"); raw != "" {
+		u, err := a.assignee(c, raw)
+		if err != nil {
+			return err
 		}
+		f.UserID, f.PersonName, f.Email = u.ID, u.Name, u.Email
 	}
-	if id, err := strconv.ParseInt(c.Query("org"), 10, 64); err == nil {
-		if o, err := a.learning.orgs.ByID(ctx, id); err == nil && a.orgInScope(c, o.ID) {
-			f.Target, f.Org = "org", o.Code
+	if raw := c.Query("org"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return store.ErrNotFound
 		}
+		o, err := a.learning.orgs.ByID(c.UserContext(), id)
+		if err != nil || !a.orgInScope(c, o.ID) {
+			return store.ErrNotFound
+		}
+		f.Target, f.Org = "org", o.Code
 	}
 	return a.renderAssign(c, fiber.StatusOK, f, nil)
+}
+
+// assignee is an active person the viewer may assign to, by id; anyone
+// else is not found.
+func (a *App) assignee(c *fiber.Ctx, raw string) (store.User, error) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return store.User{}, store.ErrNotFound
+	}
+	ok, err := a.users.CanSee(c.UserContext(), viewerOf(c).ID, id)
+	if err != nil {
+		return store.User{}, err
+	}
+	if !ok {
+		return store.User{}, store.ErrNotFound
+	}
+	u, err := a.users.ByID(c.UserContext(), id)
+	if err == nil && !u.Active() {
+		err = store.ErrNotFound
+	}
+	return u, err
 }
 
 func (a *App) renderAssign(c *fiber.Ctx, status int, f assignForm, errs map[string]string) error {
@@ -77,6 +107,13 @@ func (a *App) handleAssign(c *fiber.Ctx) error {
 	f := assignForm{Course: utils.CopyString(c.FormValue("course")), Target: utils.CopyString(c.FormValue("target")),
 		Email: strings.TrimSpace(utils.CopyString(c.FormValue("email"))), Org: strings.TrimSpace(utils.CopyString(c.FormValue("org"))),
 		Due: utils.CopyString(c.FormValue("due")), From: utils.CopyString(c.FormValue("from"))}
+	if raw := c.FormValue("user"); raw != "" {
+		u, err := a.assignee(c, raw)
+		if err != nil {
+			return err
+		}
+		f.UserID, f.PersonName, f.Email, f.Target = u.ID, u.Name, u.Email, "person"
+	}
 	m, errs := a.parseAssign(c, f)
 	if len(errs) > 0 {
 		return a.renderAssign(c, fiber.StatusUnprocessableEntity, f, errs)
@@ -103,8 +140,10 @@ func (a *App) parseAssign(c *fiber.Ctx, f assignForm) (learning.ManualAssignment
 	if course := a.cat.Get(f.Course); course == nil || course.Kind != catalog.KindTraining {
 		errs["course"] = "Choose a training course."
 	}
-	switch f.Target {
-	case "person":
+	switch {
+	case f.UserID != 0:
+		m.UserID = f.UserID // checked by assignee
+	case f.Target == "person":
 		u, err := a.users.ByEmail(ctx, f.Email)
 		ok := false
 		if err == nil && u.Active() {
@@ -114,7 +153,7 @@ func (a *App) parseAssign(c *fiber.Ctx, f assignForm) (learning.ManualAssignment
 			errs["email"] = "Enter the email of a person in the organizations you manage."
 		}
 		m.UserID = u.ID
-	case "org":
+	case f.Target == "org":
 		o, err := a.learning.orgs.ByCode(ctx, strings.ToUpper(f.Org))
 		if err != nil || o.DeactivatedAt != nil || !a.orgInScope(c, o.ID) {
 			errs["org"] = "Enter the code of an organization you manage."

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -237,7 +238,7 @@ func TestManagerAssignsWithinScope(t *testing.T) {
 	elsewhere := testfix.Org(t, db, "Elsewhere", "school_district", "Bristol", 0)
 	_, manager := testfix.User(t, db, district, testfix.UserSpec{Scopes: []int64{district}})
 	inID, inside := testfix.User(t, db, school, testfix.UserSpec{})
-	_, outside := testfix.User(t, db, elsewhere, testfix.UserSpec{})
+	outID, outside := testfix.User(t, db, elsewhere, testfix.UserSpec{})
 	c := newClient(t, app)
 	c.login(manager, testfix.Password)
 	expect(t, c.get("/manage/assign"), 200, "Assign a course", "Assign district")
@@ -273,10 +274,18 @@ func TestManagerAssignsWithinScope(t *testing.T) {
 	if r.Status != 303 {
 		t.Fatalf("assign an organization: %d\n%s", r.Status, r.Body)
 	}
+	// From a person's page: by id; someone outside the scope is not found.
+	expect(t, c.get("/manage/assign?user="+strconv.FormatInt(outID, 10)), 404)
+	expect(t, c.post("/manage/assign", url.Values{"course": {"sample-prep"}, "user": {strconv.FormatInt(outID, 10)}, "due": {due}}), 404)
+	expect(t, c.get("/manage/assign?org="+strconv.FormatInt(elsewhere, 10)), 404)
+	expect(t, c.get("/manage/assign?user="+strconv.FormatInt(inID, 10)), 200, inside, `name="user" value="`+strconv.FormatInt(inID, 10)+`"`)
+	if r := c.post("/manage/assign", url.Values{"course": {"sample-prep"}, "user": {strconv.FormatInt(inID, 10)}, "due": {due}}); r.Status != 303 {
+		t.Fatalf("assign by id: %d\n%s", r.Status, r.Body)
+	}
 	var audits int
 	db.Get(&audits, `SELECT count(*) FROM audit_log WHERE action = 'assignment.assign' AND after->>'course' IN ('sample-course', 'sample-prep')
 		AND actor_id = (SELECT id FROM users WHERE email = $1)`, manager)
-	if audits != 2 {
+	if audits != 3 {
 		t.Fatalf("audit entries: %d", audits)
 	}
 	learner := newClient(t, app)
