@@ -29,8 +29,9 @@ type Load struct {
 	Requests    []Request
 	Connections int
 	Duration    time.Duration
-	// Once sends each request exactly once (e.g. final-check submissions,
-	// which may be graded only once); the run ends when all are answered.
+	// Once sends each request at most once (e.g. final-check submissions,
+	// which may be graded only once); the run ends when all are answered
+	// or Duration is over, whichever is first.
 	Once bool
 	// Expect is the status every answer must have (default 200).
 	Expect int
@@ -88,10 +89,7 @@ func RunWrk(ctx context.Context, dir string, threads int, l Load) (Result, error
 	if err := os.WriteFile(script, []byte(luaScript(l, threads)), 0o600); err != nil {
 		return Result{}, err
 	}
-	dur := l.Duration
-	if l.Once {
-		dur = 10 * time.Minute // ends when every request is answered
-	}
+	dur := l.Duration // a once-only load also ends early when every request is answered
 	args := []string{"-t", strconv.Itoa(threads), "-c", strconv.Itoa(l.Connections),
 		"-d", fmt.Sprintf("%ds", max(1, int(dur.Seconds()))), "--timeout", "10s", "-s", script, l.URL}
 	cmd := exec.CommandContext(ctx, "wrk", args...)
