@@ -58,5 +58,35 @@ test: fmt-check vet axe
 	TEST_DATABASE_URL=$$admin $(GO) test -race -count=1 $(PKGS)
 	$(MAKE) --no-print-directory fuzz
 
+# bench measures the real server against a statewide dataset (5,000
+# organizations, 200,000 people, 2,000,000 assignments) in BENCH_DB,
+# generated once (about 15 minutes; drop the database to regenerate) and
+# copied for every run. Results: .data/bench/results.md. See docs/BENCHMARKS.md.
+BENCH_DB ?= waymark_bench
+BENCH_DATA_ARGS ?=
+BENCH_ARGS ?=
+bench: build
+	@set -e; command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)"; exit 1; }; \
+	admin=$$(scripts/dev-db.sh postgres); url="$${admin%/*}/$(BENCH_DB)?sslmode=disable"; \
+	if [ "$$(psql "$$admin" -Atc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'")" != 1 ]; then \
+	  psql "$$admin" -qc 'CREATE DATABASE "$(BENCH_DB)"'; \
+	  DATABASE_URL=$$url ./$(BIN) migrate; \
+	  DATABASE_URL=$$url ./$(BIN) bench data $(BENCH_DATA_ARGS); \
+	fi; \
+	mkdir -p .data/bench; \
+	DATABASE_URL=$$url ./$(BIN) bench run --out .data/bench/results.md $(BENCH_ARGS)
+
+# bench-smoke runs the same path on a tiny dataset in about a minute, so the
+# benchmark never rots. It fails when the harness breaks, not when a speed
+# target is missed.
+bench-smoke: build
+	@set -e; command -v wrk >/dev/null || { echo "bench-smoke: wrk is missing (apt-get install wrk)"; exit 1; }; \
+	admin=$$(scripts/dev-db.sh postgres); url="$${admin%/*}/waymark_bench_smoke?sslmode=disable"; \
+	psql "$$admin" -qc 'DROP DATABASE IF EXISTS waymark_bench_smoke WITH (FORCE)' -c 'CREATE DATABASE waymark_bench_smoke'; \
+	DATABASE_URL=$$url ./$(BIN) migrate >/dev/null; \
+	DATABASE_URL=$$url ./$(BIN) bench data --orgs 40 --users 600 --assignments 5000 --completions 3000 --outbox 500 --classes 10; \
+	DATABASE_URL=$$url ./$(BIN) bench run --quick --duration 1s --connections 4 --learners 3; \
+	psql "$$admin" -qc 'DROP DATABASE IF EXISTS waymark_bench_smoke WITH (FORCE)'
+
 clean:
 	rm -rf bin
