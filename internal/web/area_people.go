@@ -1,12 +1,131 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"fmt"
+	"strconv"
+	"strings"
 
-// peopleArea holds what the people handlers need beyond App.
-type peopleArea struct{}
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/waymark/waymark/internal/people"
+	"github.com/waymark/waymark/internal/store"
+)
+
+// peopleArea holds what the people handlers need beyond App. Other areas
+// may set svc.OnPeopleChanged in their init (which runs after initPeople).
+type peopleArea struct {
+	svc      *people.Service
+	orgs     *store.Orgs
+	sessions *store.Sessions
+}
 
 // initPeople builds the people area's dependencies.
-func (a *App) initPeople(d Deps) error { return nil }
+func (a *App) initPeople(d Deps) error {
+	a.people.svc = people.New(d.DB, a.mail, a.now)
+	a.people.orgs = store.NewOrgs(d.DB)
+	a.people.sessions = store.NewSessions(d.DB)
+	return nil
+}
 
 // peopleRoutes registers the people area's routes on the groups of routes.go.
-func (a *App) peopleRoutes(app fiber.Router, g groups) {}
+func (a *App) peopleRoutes(app fiber.Router, g groups) {
+	app.Get("/password/forgot", a.handleForgotForm)
+	app.Post("/password/forgot", a.handleForgot)
+	app.Get("/password/set/:token", a.handleSetPasswordForm)
+	app.Post("/password/set/:token", a.handleSetPassword)
+
+	g.admin.Get("/", a.handleAdminHome)
+
+	g.admin.Get("/orgs", a.handleOrgs)
+	g.admin.Get("/orgs/new", a.handleOrgNew)
+	g.admin.Post("/orgs", a.handleOrgCreate)
+	g.admin.Get("/orgs/:id", a.handleOrgEdit)
+	g.admin.Post("/orgs/:id", a.handleOrgUpdate)
+	g.admin.Post("/orgs/:id/deactivate", a.handleOrgActive(false))
+	g.admin.Post("/orgs/:id/reactivate", a.handleOrgActive(true))
+
+	g.admin.Get("/users", a.handleUsers)
+	g.admin.Get("/users/new", a.handleUserNew)
+	g.admin.Post("/users", a.handleUserCreate)
+	g.admin.Get("/users/:id", a.handleUserEdit)
+	g.admin.Post("/users/:id", a.handleUserUpdate)
+	g.admin.Post("/users/:id/deactivate", a.handleUserActive(false))
+	g.admin.Post("/users/:id/reactivate", a.handleUserActive(true))
+	g.admin.Post("/users/:id/invite", a.handleUserInvite)
+
+	g.admin.Get("/import", a.handleImportForm)
+	g.admin.Post("/import", a.handleImport)
+
+	g.admin.Get("/audit", a.handleAudit)
+}
+
+// pathID reads a positive integer route parameter; anything else is 404.
+func pathID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("web: %s: %w", name, store.ErrNotFound)
+	}
+	return id, nil
+}
+
+// formText reads a trimmed form field, copied out of Fiber's buffers.
+func formText(c *fiber.Ctx, key string) string {
+	return strings.TrimSpace(utils.CopyString(c.FormValue(key)))
+}
+
+// formList reads every value of a repeated form field (checkboxes).
+func formList(c *fiber.Ctx, key string) []string {
+	var out []string
+	for _, v := range c.Request().PostArgs().PeekMulti(key) {
+		out = append(out, string(v))
+	}
+	return out
+}
+
+// codeList splits organization codes typed with ;, commas or spaces.
+func codeList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
+}
+
+// actorID is the signed-in person's id, for the audit log.
+func actorID(c *fiber.Ctx) int64 {
+	if v := viewerOf(c); v != nil {
+		return v.ID
+	}
+	return 0
+}
+
+// pager is the paging of a list page.
+type pager struct {
+	Page, Pages, Total, From, To int
+	PrevURL, NextURL             string
+}
+
+// newPager works out the page links; base is the list URL with its filters.
+func newPager(base string, page, size, total int) pager {
+	p := pager{Page: page, Total: total, Pages: (total + size - 1) / size}
+	if total > 0 {
+		p.From, p.To = (page-1)*size+1, min(page*size, total)
+	}
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	if page > 1 {
+		p.PrevURL = fmt.Sprintf("%s%spage=%d", base, sep, page-1)
+	}
+	if page < p.Pages {
+		p.NextURL = fmt.Sprintf("%s%spage=%d", base, sep, page+1)
+	}
+	return p
+}
+
+// pageParam reads ?page=, at least 1.
+func pageParam(c *fiber.Ctx) int {
+	n, err := strconv.Atoi(c.Query("page"))
+	if err != nil || n < 1 || n > 100000 {
+		return 1
+	}
+	return n
+}
