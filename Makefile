@@ -37,6 +37,7 @@ vet:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseLesson -fuzztime 5s ./internal/catalog
 	$(GO) test -run '^$$' -fuzz FuzzParseCourse -fuzztime 5s ./internal/catalog
+	$(GO) test -run '^$$' -fuzz FuzzReadRoster -fuzztime 5s ./internal/people
 
 axe: $(AXE_JS)
 

@@ -105,8 +105,11 @@ func runSeed(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "roles: %d; courses: %d new, %d new versions, %d unchanged\n",
 		len(roles), res.NewCourses, res.NewVersions, res.Unchanged)
-	if *demo {
-		fmt.Fprintln(out, "demo data: not available in this build")
+	if err := seedLearning(ctx, cfg, db, roles, cat, out); err != nil {
+		return err
 	}
-	return seedLearning(ctx, cfg, db, roles, cat, out)
+	if *demo {
+		return seedDemo(ctx, cfg, db, out)
+	}
+	return nil
 }

@@ -26,6 +26,7 @@ func commands() []command {
 		{"migrate", "migrate", "apply pending database migrations", runMigrate},
 		{"seed", "seed [--demo]", "load job roles, courses and the requirements matrix; --demo adds demo organizations and users", runSeed},
 		{"courses", "courses check [DIR]", "validate and lint the course catalog (default: the embedded one)", runCourses},
+		{"import", "import users FILE.csv [--apply]", "check a roster of people (dry run), or import it with --apply", runImport},
 		{"remind", "remind", "run one reminder sweep and one mail send pass, then exit (for cron)", runRemind},
 		{"bench", "bench data|run", "generate the benchmark dataset, or measure the server against it (docs/BENCHMARKS.md)", runBench},
 		{"version", "version", "print the version", runVersion},

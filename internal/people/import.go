@@ -29,7 +29,7 @@ type ImportResult struct {
 	Created   int
 	Updated   int
 	Unchanged int
-	Applied   bool
+	Applied   bool // the roster is in the database (true even when nothing needed changing)
 }
 
 // Summary reads like "3 created, 1 updated, 10 unchanged".
@@ -76,7 +76,11 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (I
 	}
 	res.Created, res.Updated, res.Unchanged = plan.Created, plan.Updated, plan.Unchanged
 	progress("staged", len(entries))
-	if !opt.Apply || plan.Created+plan.Updated == 0 {
+	if !opt.Apply {
+		return res, nil
+	}
+	if plan.Created+plan.Updated == 0 {
+		res.Applied = true // nothing to change: the roster is already in
 		return res, nil
 	}
 	changed, err := store.ApplyRoster(ctx, tx, actorRef(opt.Actor), roster.HasScopes)
@@ -113,9 +117,25 @@ func (s *Service) checkRoster(ctx context.Context, tx *sqlx.Tx, roster *Roster) 
 	var probs []Problem
 	entries := make([]store.RosterEntry, 0, len(roster.Rows))
 	for _, row := range roster.Rows {
-		bad := func(format string, a ...any) { probs = append(probs, Problem{row.Line, fmt.Sprintf(format, a...)}) }
-		e := store.RosterEntry{Line: row.Line, Email: row.Email, Name: row.Name, Roles: []string{}, Scopes: []int64{}}
-		before := len(probs)
+		e, p := checkRow(row, orgs, roles)
+		if len(p) == 0 {
+			entries = append(entries, e)
+		}
+		probs = append(probs, p...)
+	}
+	for _, row := range roster.Flawed {
+		_, p := checkRow(row, orgs, roles)
+		probs = append(probs, p...)
+	}
+	return entries, probs, nil
+}
+
+// checkRow resolves one row's organization, job roles and scopes.
+func checkRow(row RosterRow, orgs map[string]store.OrgRef, roles map[string]string) (store.RosterEntry, []Problem) {
+	var probs []Problem
+	bad := func(format string, a ...any) { probs = append(probs, Problem{row.Line, fmt.Sprintf(format, a...)}) }
+	e := store.RosterEntry{Line: row.Line, Email: row.Email, Name: row.Name, Roles: []string{}, Scopes: []int64{}}
+	if row.OrgCode != "" {
 		switch o, ok := orgs[row.OrgCode]; {
 		case !ok:
 			bad("unknown organization code %q", clip(row.OrgCode))
@@ -124,26 +144,23 @@ func (s *Service) checkRoster(ctx context.Context, tx *sqlx.Tx, roster *Roster) 
 		default:
 			e.OrgID = o.ID
 		}
-		for _, r := range row.Roles {
-			code, ok := roles[strings.ToLower(r)]
-			if !ok {
-				bad("unknown job role %q (use the role codes listed on the import page)", clip(r))
-				continue
-			}
-			e.Roles = append(e.Roles, code)
-		}
-		for _, c := range row.Scopes {
-			o, ok := orgs[c]
-			if !ok {
-				bad("unknown organization code %q in the manager scope", clip(c))
-				continue
-			}
-			e.Scopes = append(e.Scopes, o.ID)
-		}
-		if len(probs) == before {
-			e.Roles, e.Scopes = sortedUnique(e.Roles), sortedUnique(e.Scopes)
-			entries = append(entries, e)
-		}
 	}
-	return entries, probs, nil
+	for _, r := range row.Roles {
+		code, ok := roles[strings.ToLower(r)]
+		if !ok {
+			bad("unknown job role %q (use the role codes listed on the import page)", clip(r))
+			continue
+		}
+		e.Roles = append(e.Roles, code)
+	}
+	for _, c := range row.Scopes {
+		o, ok := orgs[c]
+		if !ok {
+			bad("unknown organization code %q in the manager scope", clip(c))
+			continue
+		}
+		e.Scopes = append(e.Scopes, o.ID)
+	}
+	e.Roles, e.Scopes = sortedUnique(e.Roles), sortedUnique(e.Scopes)
+	return e, probs
 }

@@ -123,7 +123,7 @@ func TestImportWithFiveBadRowsReportsEveryProblemAndWritesNothing(t *testing.T) 
 		row("ok1", "Good One,"+schoolA+",teacher,") +
 		row("u1", "Unknown Org,NO-SUCH-ORG,teacher,") + // line 3
 		row("u2", "Unknown Role,"+schoolA+",teacher;astronaut,") + // line 4
-		"not-an-email,Bad Email," + schoolA + ",teacher,\n" + // line 5
+		"not-an-email,Bad Email,NO-SUCH-ORG,teacher,\n" + // line 5: two problems
 		row("ok1", "Twice,"+schoolA+",teacher,") + // line 6
 		row("u3", "Short Row,"+schoolA) + // line 7
 		row("ok2", "Good Two,"+schoolA+",teacher,"+"ALSO-NOWHERE") // line 8: unknown scope
@@ -132,6 +132,7 @@ func TestImportWithFiveBadRowsReportsEveryProblemAndWritesNothing(t *testing.T) 
 		`line 3: unknown organization code "NO-SUCH-ORG"`,
 		`line 4: unknown job role "astronaut"`,
 		`line 5: "not-an-email" is not an email address`,
+		`line 5: unknown organization code "NO-SUCH-ORG"`,
 		"line 6: the email ok1." + tag + "@example.org is also on line 2",
 		"line 7: expected 5 fields like the header, found 3",
 		`line 8: unknown organization code "ALSO-NOWHERE" in the manager scope`,

@@ -46,6 +46,10 @@ type Roster struct {
 	Rows     []RosterRow
 	Problems []Problem
 	Records  int // data records read, good or bad (the header not counted)
+	// Flawed are rows with a problem in some field but the right number of
+	// fields: their other fields are still checked, so that a dry run
+	// lists every problem of a line at once.
+	Flawed []RosterRow
 	// HasScopes is set when the file has a manager scope column; only then
 	// does an import change people's manager scopes.
 	HasScopes bool
@@ -139,6 +143,9 @@ func ReadRoster(r io.Reader, progress func(rows int)) (*Roster, error) {
 		}
 		if len(probs) > 0 {
 			out.Problems = append(out.Problems, probs...)
+			if len(rec) == len(cols) {
+				out.Flawed = append(out.Flawed, row)
+			}
 			continue
 		}
 		out.Rows = append(out.Rows, row)

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/waymark/waymark/internal/config"
+	"github.com/waymark/waymark/internal/mail"
+	"github.com/waymark/waymark/internal/people"
+	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/migrations"
+	"github.com/waymark/waymark/templates"
+)
+
+const importUsage = "usage: waymark import users FILE.csv [--apply]"
+
+// runImport imports a roster: `waymark import users FILE.csv [--apply]`.
+// Without --apply it is a dry run that writes nothing. Every problem is
+// printed with its line; with any, nothing is written and the exit is 1.
+func runImport(ctx context.Context, args []string, out io.Writer) error {
+	apply := false
+	var pos []string
+	for _, a := range args {
+		switch a {
+		case "--apply", "-apply":
+			apply = true
+		default:
+			pos = append(pos, a)
+		}
+	}
+	if len(pos) != 2 || pos[0] != "users" {
+		return errors.New(importUsage)
+	}
+	f, err := os.Open(pos[1])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cfg, db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := store.CheckSchema(ctx, db, migrations.FS); err != nil {
+		return err
+	}
+	svc, err := newPeople(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	name := filepath.Base(pos[1])
+	res, err := svc.Import(ctx, f, people.ImportOptions{Apply: apply, Source: "command line " + name,
+		Progress: func(stage string, n int) {
+			fmt.Fprintf(out, "%s %d rows (%.1fs)\n", stage, n, time.Since(start).Seconds())
+		}})
+	if err != nil {
+		return err
+	}
+	for _, p := range res.Problems {
+		fmt.Fprintf(out, "%s: %s\n", name, p)
+	}
+	switch {
+	case len(res.Problems) > 0:
+		fmt.Fprintf(out, "%d problem(s) in %d row(s); nothing was written\n", len(res.Problems), res.Rows)
+		return exitError{}
+	case !apply:
+		fmt.Fprintf(out, "dry run: %s (%d rows; nothing written; add --apply to import)\n", res.Summary(), res.Rows)
+	default:
+		fmt.Fprintf(out, "imported: %s in %.1fs\n", res.Summary(), time.Since(start).Seconds())
+	}
+	return nil
+}
+
+// newPeople builds the people service, with the learning service as its
+// OnPeopleChanged hook so that assignments follow job roles.
+func newPeople(ctx context.Context, cfg *config.Config, db *sqlx.DB) (*people.Service, error) {
+	mailer, err := mail.NewRenderer(templates.FS, "email", cfg.BaseURL.String())
+	if err != nil {
+		return nil, err
+	}
+	svc := people.New(db, mailer, time.Now)
+	_, cat, err := loadCatalog(cfg.CoursesDir)
+	if err != nil {
+		return nil, fmt.Errorf("the course catalog is invalid; run `waymark courses check`:\n%w", err)
+	}
+	learn, err := newLearning(ctx, cfg, db, cat)
+	if err != nil {
+		return nil, fmt.Errorf("learning: %w (has `waymark seed` run?)", err)
+	}
+	svc.OnPeopleChanged = learn.Reconcile
+	return svc, nil
+}
