@@ -26,6 +26,7 @@ func runBenchRun(ctx context.Context, args []string, out io.Writer) error {
 	fl.IntVar(&o.Learners, "learners", 32, "learners signed in through /login")
 	fl.BoolVar(&o.Quick, "quick", false, "smoke mode: tiny jobs (for make bench-smoke)")
 	fl.BoolVar(&o.KeepCopy, "keep", false, "keep the run's copy of the database")
+	fl.BoolVar(&o.Profile, "profile", false, "save a CPU profile of the server per endpoint in the work directory")
 	fl.StringVar(&o.WorkDir, "work", filepath.Join(os.TempDir(), "waymark-bench"), "directory for wrk scripts and the server log")
 	outFile := fl.String("out", "", "also write the Markdown table to this file")
 	if err := fl.Parse(args); err != nil {
@@ -36,6 +37,9 @@ func runBenchRun(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	o.DatabaseURL = cfg.DatabaseURL
+	if _, o.Catalog, err = loadCatalog(cfg.CoursesDir); err != nil {
+		return err
+	}
 	rep, err := bench.Run(ctx, o)
 	if rep != nil {
 		fmt.Fprintln(out)

@@ -99,8 +99,11 @@ func (r *Runner) send(ctx context.Context, rem *remind.Service, loc *time.Locati
 	if res.Unavailable {
 		return Job{}, fmt.Errorf("bench: the SMTP sink was unavailable to the sender")
 	}
-	return Job{Name: "mail send to a local SMTP sink", Count: sink.Count(), Unit: "messages", Elapsed: elapsed,
-		Note:   fmt.Sprintf("%d dropped at send time (work done since queued); stopped after %v", res.Dropped, limit),
+	note := fmt.Sprintf("%d dropped at send time (work done since queued)", res.Dropped)
+	if pctx.Err() != nil {
+		note += fmt.Sprintf("; stopped after %v", limit)
+	}
+	return Job{Name: "mail send to a local SMTP sink", Count: sink.Count(), Unit: "messages", Elapsed: elapsed, Note: note,
 		Target: Target{"≥ 200/s", func(_ Row, j Job) bool { return j.Rate() >= 200 }}}, nil
 }
 

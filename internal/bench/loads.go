@@ -142,20 +142,18 @@ func signInAll(base string, people []person) ([]Session, error) {
 	return out, nil
 }
 
-// mintSessions starts sessions with the same code /login runs after the
-// password check, for the many people of the progress-save load (signing
-// each in through bcrypt would take minutes).
-func mintSessions(ctx context.Context, db *sqlx.DB, people []person) (map[int64]string, error) {
+// mintSession starts a session with the code /login runs after the
+// password check, for the many people of the write loads (signing each in
+// through bcrypt would take minutes). It returns the cookie and the
+// session's CSRF token.
+func mintSession(ctx context.Context, db *sqlx.DB, userID int64) (cookie, csrf string, err error) {
 	svc := &auth.Service{Users: store.NewUsers(db), Sessions: store.NewSessions(db), Now: time.Now}
-	out := map[int64]string{}
-	for _, p := range people {
-		tok, err := svc.StartSession(ctx, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		out[p.ID] = "waymark_session=" + tok
+	tok, err := svc.StartSession(ctx, userID)
+	if err != nil {
+		return "", "", err
 	}
-	return out, nil
+	err = db.GetContext(ctx, &csrf, `SELECT csrf_token FROM sessions WHERE token_hash = $1`, auth.HashToken(tok))
+	return "waymark_session=" + tok, csrf, err
 }
 
 // loadAll measures every endpoint in a fixed order.
@@ -172,9 +170,11 @@ func (r *Runner) loadAll(ctx context.Context, s *subjects) error {
 	admin, manager := staff[0], staff[1]
 	_ = admin
 	_ = manager
-	writerCookies, err := mintSessions(ctx, r.db, s.writers)
-	if err != nil {
-		return err
+	writerCookies := map[int64]string{}
+	for _, w := range s.writers {
+		if writerCookies[w.ID], _, err = mintSession(ctx, r.db, w.ID); err != nil {
+			return err
+		}
 	}
 	each := func(m map[int64][]string) []Request {
 		var out []Request
@@ -203,6 +203,19 @@ func (r *Runner) loadAll(ctx context.Context, s *subjects) error {
 			verify = append(verify, Request{Method: "GET", Path: "/verify/" + url.PathEscape(c)})
 		}
 	}
+	checks := int(300 * r.opt.Duration.Seconds())
+	if r.opt.Quick {
+		checks = 20
+	}
+	exclude := make([]int64, 0, len(s.learners)+len(s.writers))
+	for _, p := range append(append([]person{}, s.learners...), s.writers...) {
+		exclude = append(exclude, p.ID)
+	}
+	r.say("preparing %d final checks (each loaded once, which issues its attempt)", checks)
+	submits, err := finalChecks(ctx, r.db, r.opt.Catalog, r.base(), checks, exclude)
+	if err != nil {
+		return err
+	}
 	anon := func(path string) []Request { return []Request{{Method: "GET", Path: path}} }
 	loads := []struct {
 		l Load
@@ -219,6 +232,7 @@ func (r *Runner) loadAll(ctx context.Context, s *subjects) error {
 		{Load{Name: "progress save (first opening)", Requests: writes, Once: true}, Target{"≥ 3,000/s", func(r Row, _ Job) bool {
 			return r.Result.RPS() >= 3000
 		}}},
+		{Load{Name: "final-check submission (passing)", Requests: submits, Once: true, Expect: 303}, Target{}},
 		{Load{Name: "certificate PDF", Requests: each(s.certs)}, Target{"≥ 200/s", func(r Row, _ Job) bool {
 			return r.Result.RPS() >= 200
 		}}},

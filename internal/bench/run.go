@@ -15,6 +15,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/store"
 )
 
@@ -28,8 +29,10 @@ type Options struct {
 	Learners    int // people signed in through /login for the learner pages
 	Quick       bool
 	KeepCopy    bool
+	Profile     bool // save a CPU profile of the server for each endpoint
 	WorkDir     string
 	Progress    io.Writer
+	Catalog     *catalog.Catalog // the courses served, for the final-check answers
 }
 
 // Runner measures one run.
@@ -143,7 +146,17 @@ func (r *Runner) measure(ctx context.Context, l Load, t Target) error {
 	} else if want := max(l.Expect, 200); status != want && !l.Once {
 		return fmt.Errorf("bench: %s: %s %s answered %d, want %d", l.Name, l.Requests[0].Method, l.Requests[0].Path, status, want)
 	}
+	var profiled chan error
+	if r.opt.Profile {
+		profiled = make(chan error, 1)
+		go func() { profiled <- r.profile(l) }()
+	}
 	res, err := RunWrk(ctx, r.opt.WorkDir, r.opt.Threads, l)
+	if profiled != nil {
+		if perr := <-profiled; perr != nil {
+			r.say("  (no profile for %s: %v)", l.Name, perr)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -161,6 +174,25 @@ func (r *Runner) measure(ctx context.Context, l Load, t Target) error {
 	}
 	r.say("  %-34s %9s req/s  p50 %7.2f ms  p99 %7.2f ms  (%d requests)", l.Name, thousands(res.RPS()), ms(res.P50US), ms(res.P99US), res.Requests)
 	return nil
+}
+
+// profile saves a CPU profile of the server while l runs, from the pprof
+// endpoint of the bench listener, to WorkDir/<endpoint>.pprof.
+func (r *Runner) profile(l Load) error {
+	secs := max(1, int(l.Duration.Seconds())-1)
+	resp, err := (&http.Client{Timeout: time.Duration(secs+30) * time.Second}).Get(
+		fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", r.srv.BenchAddr, secs))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(filepath.Join(r.opt.WorkDir, slugify(l.Name)+".pprof"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, resp.Body)
+	return err
 }
 
 // probe sends a load's first request once (not for once-only loads, whose
