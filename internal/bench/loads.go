@@ -168,8 +168,6 @@ func (r *Runner) loadAll(ctx context.Context, s *subjects) error {
 		return err
 	}
 	admin, manager := staff[0], staff[1]
-	_ = admin
-	_ = manager
 	writerCookies := map[int64]string{}
 	for _, w := range s.writers {
 		if writerCookies[w.ID], _, err = mintSession(ctx, r.db, w.ID); err != nil {
@@ -244,5 +242,5 @@ func (r *Runner) loadAll(ctx context.Context, s *subjects) error {
 			return err
 		}
 	}
-	return nil
+	return r.measureReports(ctx, admin, manager)
 }

@@ -1,0 +1,108 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/waymark/waymark/internal/report"
+)
+
+// reportLoad is a manager page and the report-package call that runs the
+// same SQL without HTTP, templates or the network.
+type reportLoad struct {
+	load Load
+	sql  func(ctx context.Context) error
+	t    Target
+}
+
+// reportLoads are the manager pages: the large district's dashboard (its
+// manager's home), the statewide dashboard (an administrator), the
+// drill-down behind the large district's overdue figure (first page) and
+// its CSV export (every row, streamed). Pages run on one connection so
+// their latency compares with the bare SQL, which also runs alone.
+func (r *Runner) reportLoads(ctx context.Context, admin, manager Session) ([]reportLoad, error) {
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		return nil, err
+	}
+	svc := report.New(r.db, loc, time.Now, nil)
+	var large int64
+	if err := r.db.GetContext(ctx, &large, `SELECT id FROM organizations WHERE code = 'P2'`); err != nil {
+		return nil, fmt.Errorf("bench: the large district: %w", err)
+	}
+	state := report.View{Scope: report.Scope{All: true}}
+	district := report.View{Scope: report.Scope{Roots: []int64{large}}, Focus: large}
+	overdue := report.Filter{Status: "overdue"}
+	if overdue, err = overdue.Normalize(); err != nil {
+		return nil, err
+	}
+	all, _ := report.Filter{}.Normalize()
+	page := func(name, path string, s Session) Load {
+		return Load{Name: name, Requests: []Request{{Method: "GET", Path: path, Cookie: s.Cookie}}, Connections: 1}
+	}
+	under := func(limit time.Duration) func(Row, Job) bool {
+		return func(r Row, _ Job) bool { return ms(r.Result.P50US) < float64(limit.Milliseconds()) }
+	}
+	within := func(r Row, _ Job) bool { return r.SQLP50MS > 0 && ms(r.Result.P50US) <= 1.5*r.SQLP50MS }
+	both := func(a, b func(Row, Job) bool) func(Row, Job) bool {
+		return func(r Row, j Job) bool { return a(r, j) && b(r, j) }
+	}
+	return []reportLoad{
+		{page("manager dashboard (large district)", "/manage", manager),
+			func(ctx context.Context) error { _, err := svc.Dashboard(ctx, district); return err },
+			Target{"≤ 1.5× SQL", within}},
+		{page("statewide dashboard (administrator)", "/admin/reports", admin),
+			func(ctx context.Context) error { _, err := svc.Dashboard(ctx, state); return err },
+			Target{"p50 < 150 ms, ≤ 1.5× SQL", both(under(150*time.Millisecond), within)}},
+		{page("drill-down (large district, overdue)", "/manage/people?status=overdue", manager),
+			func(ctx context.Context) error { _, _, err := svc.People(ctx, district, overdue); return err },
+			Target{"p50 < 100 ms, ≤ 1.5× SQL", both(under(100*time.Millisecond), within)}},
+		{page("CSV export (large district, every row)", "/manage/people.csv", manager),
+			func(ctx context.Context) error {
+				return svc.EachPerson(ctx, district, all, func(report.Person) error { return nil })
+			},
+			Target{"≤ 1.5× SQL", within}},
+	}, nil
+}
+
+// timeSQL runs a report call alone n times and returns the median in ms.
+func timeSQL(ctx context.Context, n int, f func(context.Context) error) (float64, error) {
+	var d []float64
+	for range n {
+		start := time.Now()
+		if err := f(ctx); err != nil {
+			return 0, err
+		}
+		d = append(d, float64(time.Since(start).Microseconds())/1000)
+	}
+	slices.Sort(d)
+	return d[len(d)/2], nil
+}
+
+// measureReports loads each report page, then times its SQL alone.
+func (r *Runner) measureReports(ctx context.Context, admin, manager Session) error {
+	loads, err := r.reportLoads(ctx, admin, manager)
+	if err != nil {
+		return err
+	}
+	n := 15
+	if r.opt.Quick {
+		n = 3
+	}
+	for _, x := range loads {
+		if err := r.measure(ctx, x.load, x.t); err != nil {
+			return err
+		}
+		row := &r.rep.Rows[len(r.rep.Rows)-1]
+		if row.Skipped != "" {
+			continue
+		}
+		if row.SQLP50MS, err = timeSQL(ctx, n, x.sql); err != nil {
+			return fmt.Errorf("bench: %s: bare SQL: %w", x.load.Name, err)
+		}
+		r.say("  %-34s bare SQL p50 %.2f ms (report package, alone, %d runs)", "", row.SQLP50MS, n)
+	}
+	return nil
+}
