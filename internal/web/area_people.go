@@ -1,28 +1,38 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/store"
 )
 
-// peopleArea holds what the people handlers need beyond App. Other areas
-// may set svc.OnPeopleChanged in their init (which runs after initPeople).
+// peopleArea holds what the people handlers need beyond App.
 type peopleArea struct {
 	svc      *people.Service
 	orgs     *store.Orgs
 	sessions *store.Sessions
 }
 
-// initPeople builds the people area's dependencies.
+// initPeople builds the people area's dependencies. Every change to
+// people's job roles, organization or active state reconciles their
+// assignments in the same transaction (the learning service is built
+// after this, hence the late lookup).
 func (a *App) initPeople(d Deps) error {
 	a.people.svc = people.New(d.DB, a.mail, a.now)
+	a.people.svc.OnPeopleChanged = func(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
+		if a.learning.svc == nil {
+			return nil
+		}
+		return a.learning.svc.Reconcile(ctx, tx, ids)
+	}
 	a.people.orgs = store.NewOrgs(d.DB)
 	a.people.sessions = store.NewSessions(d.DB)
 	return nil

@@ -478,3 +478,37 @@ func TestAuditFiltersByDateAndPages(t *testing.T) {
 		t.Fatalf("bad date: %d", r.Status)
 	}
 }
+
+// Admin changes to a person's job roles reach their assignments in the
+// same transaction (the people service's hook is the learning service).
+func TestRoleChangesFollowThroughToAssignments(t *testing.T) {
+	app := newApp(t)
+	adm := newAdmin(t, newClient(t, app))
+	db := adm.db
+	var courseID int64
+	if err := db.Get(&courseID, `SELECT id FROM courses WHERE slug = 'sample-course'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Exec(`INSERT INTO requirements (role_code, course_id, due_days) VALUES ('teacher', $1, 30) ON CONFLICT DO NOTHING`, courseID)
+	code := orgCodeOf(t, db, adm.office)
+	email := testfix.Unique("assigned") + "@example.org"
+	if r := adm.c.post("/admin/users", url.Values{"name": {"Assigned Person"}, "email": {email}, "org": {code}, "roles": {"teacher"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("create: %d", r.Status)
+	}
+	id := userID(t, db, email)
+	status := func() string {
+		var s string
+		db.Get(&s, `SELECT COALESCE(string_agg(status, ','), 'none') FROM assignments WHERE user_id = $1 AND course_id = $2`, id, courseID)
+		return s
+	}
+	if got := status(); got != "open" {
+		t.Fatalf("assignment after adding a teacher: %s", got)
+	}
+	if r := adm.c.post(fmt.Sprint("/admin/users/", id), url.Values{"name": {"Assigned Person"}, "email": {email}, "org": {code},
+		"roles": {"prevention-facilitator"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("update: %d", r.Status)
+	}
+	if got := status(); got != "withdrawn" {
+		t.Fatalf("assignment after removing the role: %s", got)
+	}
+}
