@@ -51,12 +51,16 @@ $(AXE_JS):
 e2e: axe
 	@set -e; \
 	admin=$$(scripts/dev-db.sh postgres); \
-	TEST_DATABASE_URL=$$admin $(GO) test -race -count=1 -v ./internal/e2e
+	TEST_DATABASE_URL=$$admin $(GO) test -count=1 -v ./internal/e2e
 
+# The browser tests run last, alone and without the race detector: they
+# measure pages, not goroutines, and the race detector makes bcrypt and the
+# server many times slower (the web package's own tests run with -race).
 test: fmt-check vet axe
 	@set -e; \
 	admin=$$(scripts/dev-db.sh postgres); \
-	TEST_DATABASE_URL=$$admin $(GO) test -race -count=1 $(PKGS)
+	TEST_DATABASE_URL=$$admin $(GO) test -race -count=1 $$($(GO) list $(PKGS) | grep -v /internal/e2e$$); \
+	TEST_DATABASE_URL=$$admin $(GO) test -count=1 ./internal/e2e
 	$(MAKE) --no-print-directory fuzz
 
 # bench measures the real server against a statewide dataset (5,000

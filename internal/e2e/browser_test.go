@@ -115,9 +115,10 @@ func (e *env) newTab(t *testing.T) *tab {
 
 const neutralPage = `<!doctype html><html lang="en"><head><title>Weather</title></head><body><main><h1>Weather</h1></main></body></html>`
 
-// ctxTimeout limits one step.
+// step limits one step. It guards against a hang, not a slow machine: the
+// suite shares two cores with the rest of the tests.
 func (p *tab) step() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(p.ctx, 30*time.Second)
+	return context.WithTimeout(p.ctx, 90*time.Second)
 }
 
 // do runs actions and fails the test on error.
@@ -278,10 +279,17 @@ func (p *tab) press(keys string) { p.t.Helper(); p.do(chromedp.KeyEvent(keys)) }
 // times, and fails when it never does.
 func (p *tab) tabTo(sel string, n int) {
 	p.t.Helper()
+	type stop struct {
+		Match   bool   `json:"match"`
+		Problem string `json:"problem"`
+	}
 	for range n {
 		p.press(kb.Tab)
-		p.assertFocusVisible()
-		if eval[bool](p, fmt.Sprintf(`document.activeElement && document.activeElement.matches(%q)`, sel)) {
+		s := eval[stop](p, `({match: !!document.activeElement && document.activeElement.matches(`+jsString(sel)+`), problem: `+focusProblemJS+`})`)
+		if s.Problem != "" {
+			p.t.Errorf("focus is not visible on %s at %s: %s", p.activeDesc(), p.path(), s.Problem)
+		}
+		if s.Match {
 			return
 		}
 	}
@@ -306,14 +314,14 @@ func (p *tab) assertFocusVisible() {
 
 // focusProblem says why the focused element shows no focus indicator (an
 // outline of at least 2px or a box shadow, as computed), or "".
-func (p *tab) focusProblem() string {
-	return eval[string](p, `(function(){ const e = document.activeElement;
+func (p *tab) focusProblem() string { return eval[string](p, focusProblemJS) }
+
+const focusProblemJS = `(function(){ const e = document.activeElement;
 	  if (!e || e === document.body) return "no element has focus";
 	  const s = getComputedStyle(e);
 	  const outline = s.outlineStyle === "auto" || (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2);
 	  const shadow = s.boxShadow && s.boxShadow !== "none";
-	  return (outline || shadow) ? "" : "outline " + s.outlineStyle + " " + s.outlineWidth + ", box-shadow " + s.boxShadow; })()`)
-}
+	  return (outline || shadow) ? "" : "outline " + s.outlineStyle + " " + s.outlineWidth + ", box-shadow " + s.boxShadow; })()`
 
 // fetched is what fetch returned.
 type fetched struct {

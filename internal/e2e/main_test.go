@@ -27,13 +27,20 @@ type env struct {
 	out     string // screenshots and the server log
 
 	mu      sync.Mutex
-	visited map[string]bool
+	visited map[string]bool // paths
+	checked map[string]bool // page signatures
 }
 
-func (e *env) visit(path string) {
+// visit records a visit and reports whether a page of this shape is new.
+func (e *env) visit(path, signature string) bool {
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	e.visited[path] = true
-	e.mu.Unlock()
+	if e.checked[signature] {
+		return false
+	}
+	e.checked[signature] = true
+	return true
 }
 
 // outDir is $WAYMARK_E2E_OUT, or waymark-e2e in the temporary folder. Old
@@ -58,7 +65,7 @@ func outDir(t *testing.T) string {
 func TestBrowser(t *testing.T) {
 	start := time.Now()
 	db := testdb.DB(t)
-	e := &env{db: db, visited: map[string]bool{}, out: outDir(t)}
+	e := &env{db: db, visited: map[string]bool{}, checked: map[string]bool{}, out: outDir(t)}
 	e.axeJS = loadAxe(t)
 	e.browser = startBrowser(t)
 
@@ -66,7 +73,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer logFile.Close()
+	t.Cleanup(func() { logFile.Close() })
 	e.srv, err = e2e.Start(context.Background(), e2e.ServerOptions{DatabaseURL: testdb.URL(t), DB: db,
 		MailDir: t.TempDir(), Log: slog.New(slog.NewJSONHandler(logFile, nil))})
 	if err != nil {
@@ -78,17 +85,24 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Cleanup(func() {
+		paths := make([]string, 0, len(e.visited))
+		for p := range e.visited {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+		t.Logf("visited %d pages (%d page shapes checked) in %s: %v", len(paths), len(e.checked),
+			time.Since(start).Round(time.Millisecond), paths)
+		t.Logf("screenshots and the server log: %s", e.out)
+	})
+	// The flows run two at a time (go test's -parallel is GOMAXPROCS), each
+	// in its own tab and browser context.
 	for _, f := range flows {
-		t.Run(f.name, func(t *testing.T) { f.run(t, e) })
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			f.run(t, e)
+		})
 	}
-
-	paths := make([]string, 0, len(e.visited))
-	for p := range e.visited {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	t.Logf("checked %d pages in %s: %v", len(paths), time.Since(start).Round(time.Millisecond), paths)
-	t.Logf("screenshots and the server log: %s", e.out)
 }
 
 // flows is every end-to-end flow, in the order they run.
