@@ -26,6 +26,7 @@ type Dashboard struct {
 	Day       Day
 	View      View
 	FocusName string
+	Parent    *Group // the focus organization's parent, when the viewer may see it
 	Total     Counts
 	ByBranch  []Group // each branch's whole subtree, then the focus organization's own people
 	ByCourse  []Group
@@ -113,8 +114,27 @@ func (s *Service) branches(ctx context.Context, tx *sqlx.Tx, v View, d *Dashboar
 	var err error
 	switch {
 	case v.Focus != 0:
-		if err = tx.GetContext(ctx, &d.FocusName, `SELECT name FROM organizations WHERE id = $1`, v.Focus); err != nil {
+		var f struct {
+			Name       string         `db:"name"`
+			ParentID   sql.NullInt64  `db:"parent_id"`
+			ParentName sql.NullString `db:"parent_name"`
+		}
+		if err = tx.GetContext(ctx, &f, `SELECT o.name, o.parent_id, p.name AS parent_name
+			FROM organizations o LEFT JOIN organizations p ON p.id = o.parent_id WHERE o.id = $1`, v.Focus); err != nil {
 			return nil, fmt.Errorf("report: focus organization: %w", err)
+		}
+		d.FocusName = f.Name
+		if f.ParentID.Valid {
+			ok := v.All
+			if !ok {
+				if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM org_closure
+					WHERE descendant_id = $1 AND ancestor_id = ANY($2::bigint[]))`, f.ParentID.Int64, pq.Array(v.Roots)); err != nil {
+					return nil, fmt.Errorf("report: parent in scope: %w", err)
+				}
+			}
+			if ok {
+				d.Parent = &Group{ID: f.ParentID.Int64, Key: strconv.FormatInt(f.ParentID.Int64, 10), Label: f.ParentName.String}
+			}
 		}
 		err = tx.SelectContext(ctx, &rows, `SELECT id, name FROM organizations WHERE parent_id = $1 ORDER BY name, id`, v.Focus)
 	case v.All:

@@ -53,6 +53,8 @@ type Filter struct {
 	Own    bool   // only Org's own people, not its subtree
 	Role   string // job-role code; "-" for people without a job role
 	Course int64
+	County string // the county of the person's organization
+	Type   string // the type of the person's organization
 	Status string // a key of Statuses
 	Sort   string // a key of Sorts
 	Desc   bool
@@ -127,6 +129,12 @@ func peopleQuery(v View, f Filter) (string, []any) {
 	}
 	if f.Course != 0 {
 		where = append(where, "p.course_id = "+arg(f.Course))
+	}
+	if f.County != "" {
+		where = append(where, "o.county = "+arg(f.County))
+	}
+	if f.Type != "" {
+		where = append(where, "o.type = "+arg(f.Type))
 	}
 	dir := " ASC NULLS LAST"
 	if f.Desc {
@@ -219,6 +227,17 @@ func (s *Service) EachPerson(ctx context.Context, v View, f Filter, fn func(Pers
 		}
 		return nil
 	})
+}
+
+// CheckFilter normalizes f and refuses an organization outside the view,
+// as People and EachPerson do (for callers that must know before they
+// start writing a response).
+func (s *Service) CheckFilter(ctx context.Context, v View, f Filter) (Filter, error) {
+	f, err := f.Normalize()
+	if err != nil {
+		return f, err
+	}
+	return f, s.checkOrg(ctx, v, f.Org)
 }
 
 // checkOrg refuses an organization filter outside the view (as not found).

@@ -1,12 +1,56 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"context"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/waymark/waymark/internal/report"
+)
 
 // reportsArea holds what the reports handlers need beyond App.
-type reportsArea struct{}
+type reportsArea struct {
+	svc *report.Service
+}
 
-// initReports builds the reports area's dependencies.
-func (a *App) initReports(d Deps) error { return nil }
+// initReports builds the report service and makes the report tables count
+// days in the configured time zone.
+func (a *App) initReports(d Deps) error {
+	a.reports.svc = report.New(d.DB, d.Config.Location, a.now, a.mail)
+	return a.reports.svc.EnsureTimeZone(context.Background())
+}
 
 // reportsRoutes registers the reports area's routes on the groups of routes.go.
-func (a *App) reportsRoutes(app fiber.Router, g groups) {}
+func (a *App) reportsRoutes(app fiber.Router, g groups) {
+	g.manager.Get("/", a.handleReportsDashboard)
+	g.manager.Get("/people", a.handleReportsPeople)
+	g.manager.Get("/people.csv", a.handleReportsPeopleCSV)
+	g.manager.Post("/people/nudge", a.handleReportsNudge)
+	g.admin.Get("/reports", a.handleReportsDashboard)
+}
+
+// reportView is the signed-in viewer's scope, focused on org (0: all of it).
+// An organization outside the scope is not found.
+func (a *App) reportView(c *fiber.Ctx, org int64) (report.View, error) {
+	v := viewerOf(c)
+	sc, err := a.reports.svc.ScopeFor(c.UserContext(), v.IsAdmin, v.ScopeOrgs)
+	if err != nil {
+		return report.View{}, err
+	}
+	return a.reports.svc.ViewOf(c.UserContext(), sc, org)
+}
+
+// queryID reads an optional positive id from the query string; anything
+// else is a bad request.
+func queryID(c *fiber.Ctx, name string) (int64, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.NewError(fiber.StatusBadRequest, "That link has a malformed "+name+". Go back and try again.")
+	}
+	return id, nil
+}
