@@ -117,4 +117,5 @@ var flows = []struct {
 	{"learner path", testLearnerPath},
 	{"learner path by keyboard", testKeyboardLearnerPath},
 	{"facilitator logs a session", testFacilitatorLogsASession},
+	{"admin imports a roster", testAdminImportsARoster},
 }
