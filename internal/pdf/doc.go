@@ -177,7 +177,10 @@ func (d *Doc) use(fc *face) {
 		return
 	}
 	if !d.added[fc] {
-		d.f.AddUTF8FontFromBytes(fc.key, fc.style, fc.bytes)
+		// Each document gets its own copy: gofpdf pads table slices in
+		// place (append within the font's bytes) while subsetting, so a
+		// shared slice would be written by concurrent documents.
+		d.f.AddUTF8FontFromBytes(fc.key, fc.style, append([]byte(nil), fc.bytes...))
 		d.added[fc] = true
 	}
 	d.f.SetFont(fc.key, fc.style, d.style.Size)

@@ -150,3 +150,28 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentDocuments renders documents in parallel (run with -race):
+// gofpdf writes into the font bytes it is given, so each document must
+// get its own.
+func TestConcurrentDocuments(t *testing.T) {
+	done := make(chan []byte, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			d := pdf.NewLetter(pdf.Meta{Title: "Parallel"})
+			d.AddPage()
+			d.SetFont(pdf.Style{Family: pdf.Serif, Bold: true, Size: 20})
+			d.Text(72, 72, "Nguyễn Thị Minh Khai 王小明")
+			out, err := d.Bytes()
+			if err != nil {
+				t.Error(err)
+			}
+			done <- out
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if !strings.Contains(pdftest.Text(t, <-done), "Nguyễn Thị Minh Khai 王小明") {
+			t.Error("a document rendered in parallel lost its text")
+		}
+	}
+}
