@@ -160,7 +160,7 @@ func accessViewers(t *testing.T, db *sqlx.DB, newC func() *client) (root, distri
 		spec testfix.UserSpec
 	}{
 		learner:      {school, testfix.UserSpec{Name: "Viewer Learner", Roles: []string{"teacher"}}},
-		facilitator:  {school, testfix.UserSpec{Name: "Viewer Facilitator", Roles: []string{"prevention-facilitator"}, Facilitator: true}},
+		facilitator:  {school, testfix.UserSpec{Name: "Viewer Facilitator", Roles: []string{"teacher"}, Facilitator: true}},
 		managerOther: {other, testfix.UserSpec{Name: "Viewer Other Manager", Roles: []string{"teacher"}, Scopes: []int64{other}}},
 		managerRight: {district, testfix.UserSpec{Name: "Viewer Right Manager", Roles: []string{"teacher"}, Scopes: []int64{district}}},
 		admin:        {root, testfix.UserSpec{Name: "Viewer Admin", Roles: []string{"teacher"}, Admin: true}},
