@@ -118,4 +118,5 @@ var flows = []struct {
 	{"learner path by keyboard", testKeyboardLearnerPath},
 	{"facilitator logs a session", testFacilitatorLogsASession},
 	{"admin imports a roster", testAdminImportsARoster},
+	{"manager sees progress", testManagerSeesProgress},
 }
