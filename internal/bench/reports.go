@@ -102,7 +102,7 @@ func (r *Runner) measureReports(ctx context.Context, admin, manager Session) err
 		if row.SQLP50MS, err = timeSQL(ctx, n, x.sql); err != nil {
 			return fmt.Errorf("bench: %s: bare SQL: %w", x.load.Name, err)
 		}
-		r.say("  %-34s bare SQL p50 %.2f ms (report package, alone, %d runs)", "", row.SQLP50MS, n)
+		r.say("  %-40s bare SQL p50 %.2f ms (report package, alone, %d runs)", "", row.SQLP50MS, n)
 	}
 	return nil
 }

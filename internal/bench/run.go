@@ -133,7 +133,7 @@ func (r *Runner) measure(ctx context.Context, l Load, t Target) error {
 	if len(l.Requests) == 0 {
 		row.Skipped = "no data for it in this dataset"
 		r.rep.Rows = append(r.rep.Rows, row)
-		r.say("  %-34s skipped: %s", l.Name, row.Skipped)
+		r.say("  %-40s skipped: %s", l.Name, row.Skipped)
 		return nil
 	}
 	if status, err := probe(l); err != nil {
@@ -141,7 +141,7 @@ func (r *Runner) measure(ctx context.Context, l Load, t Target) error {
 	} else if status == http.StatusNotFound && l.Expect != http.StatusNotFound {
 		row.Skipped = "the route does not exist yet"
 		r.rep.Rows = append(r.rep.Rows, row)
-		r.say("  %-34s skipped: %s", l.Name, row.Skipped)
+		r.say("  %-40s skipped: %s", l.Name, row.Skipped)
 		return nil
 	} else if want := max(l.Expect, 200); status != want && !l.Once {
 		return fmt.Errorf("bench: %s: %s %s answered %d, want %d", l.Name, l.Requests[0].Method, l.Requests[0].Path, status, want)
@@ -172,7 +172,7 @@ func (r *Runner) measure(ctx context.Context, l Load, t Target) error {
 	if l.Name == plaintextName {
 		r.rep.Plaintext = res.RPS()
 	}
-	r.say("  %-34s %9s req/s  p50 %7.2f ms  p99 %7.2f ms  (%d requests)", l.Name, thousands(res.RPS()), ms(res.P50US), ms(res.P99US), res.Requests)
+	r.say("  %-40s %9s req/s  p50 %7.2f ms  p99 %7.2f ms  (%d requests)", l.Name, thousands(res.RPS()), ms(res.P50US), ms(res.P99US), res.Requests)
 	return nil
 }
 

@@ -91,7 +91,7 @@ func RunWrk(ctx context.Context, dir string, threads int, l Load) (Result, error
 	}
 	dur := l.Duration // a once-only load also ends early when every request is answered
 	args := []string{"-t", strconv.Itoa(threads), "-c", strconv.Itoa(l.Connections),
-		"-d", fmt.Sprintf("%ds", max(1, int(dur.Seconds()))), "--timeout", "10s", "-s", script, l.URL}
+		"-d", fmt.Sprintf("%ds", max(1, int(dur.Seconds()))), "--timeout", "60s", "-s", script, l.URL}
 	cmd := exec.CommandContext(ctx, "wrk", args...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
