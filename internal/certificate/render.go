@@ -121,7 +121,7 @@ func drawHeading(doc *pdf.Doc, d store.CertificateDetails) {
 	centered(doc, 164, "This certifies that", sans, 12)
 	doc.SetGray(0)
 	serif.Size = 32
-	centered(doc, 186, d.PersonName, serif, 16)
+	centered(doc, 186, d.PersonName, serif, 12)
 	doc.SetGray(40)
 	sans.Size = 13
 	centered(doc, 232, joinNonEmpty(" · ", d.JobRole, d.OrgName), sans, 9)
@@ -130,7 +130,7 @@ func drawHeading(doc *pdf.Doc, d store.CertificateDetails) {
 	centered(doc, 262, "has completed the course", sans, 12)
 	doc.SetGray(0)
 	serif.Size = 21
-	centered(doc, 284, d.CourseTitle, serif, 12)
+	centered(doc, 284, d.CourseTitle, serif, 9)
 	doc.SetGray(40)
 	sans.Size = 12
 	centered(doc, 318, joinNonEmpty(" · ", d.CourseCode, "Version "+d.CourseVersion), sans, 10)

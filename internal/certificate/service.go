@@ -296,7 +296,23 @@ func (s *Service) Transcript(ctx context.Context, w io.Writer, userID int64) err
 // download together: the subtrees of a manager's scopes, or every
 // organization for an administrator.
 func (s *Service) OrgChoices(ctx context.Context, scopes []int64, admin bool) ([]store.OrgChoice, error) {
-	return s.certs.OrgChoices(ctx, scopes, admin)
+	if admin {
+		scopes = nil // every root already, with everything below
+	}
+	all, err := s.certs.OrgChoices(ctx, scopes, admin)
+	if err != nil {
+		return nil, err
+	}
+	// A scope inside another scope's subtree would list its orgs twice.
+	seen := make(map[int64]bool, len(all))
+	out := all[:0]
+	for _, o := range all {
+		if !seen[o.ID] {
+			seen[o.ID] = true
+			out = append(out, o)
+		}
+	}
+	return out, nil
 }
 
 // Location is the time zone dates are shown in.

@@ -264,3 +264,29 @@ func TestWriteZIPOfAnEmptyPeriod(t *testing.T) {
 		t.Fatalf("empty archive: %v", err)
 	}
 }
+
+func TestOrgChoicesListEachOrganizationOnce(t *testing.T) {
+	s, db := newService(t)
+	ctx := context.Background()
+	district := testfix.Org(t, db, testfix.Unique("District "), "school_district", "Suffolk", 0)
+	school := testfix.Org(t, db, testfix.Unique("School "), "school", "Suffolk", district)
+	other := testfix.Org(t, db, testfix.Unique("Other "), "school_district", "Essex", 0)
+	got, err := s.OrgChoices(ctx, []int64{district, school}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != district || got[1].ID != school || got[1].Depth != 1 {
+		t.Fatalf("manager choices: %+v", got)
+	}
+	all, err := s.OrgChoices(ctx, []int64{district}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int64]int{}
+	for _, o := range all {
+		seen[o.ID]++
+	}
+	if seen[district] != 1 || seen[school] != 1 || seen[other] != 1 {
+		t.Fatalf("admin choices count district %d, school %d, other %d", seen[district], seen[school], seen[other])
+	}
+}
