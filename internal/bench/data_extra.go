@@ -28,7 +28,7 @@ func genOutbox(ctx context.Context, c *sql.Conn, s Sizes) (int64, error) {
 		JOIN (VALUES ('due-14', interval '-14 days'), ('due-3', interval '-3 days'), ('overdue-1', interval '1 day')) st(kind, at)
 		  ON a.due_at + st.at < bp.as_of AND a.assigned_at < a.due_at + st.at
 		 AND (st.kind <> 'overdue-1' OR a.completed_at IS NULL OR a.completed_at > a.due_at + st.at)
-		ORDER BY pg_temp.u('outbox', a.id * 4 + length(st.kind))
+		ORDER BY hashint8(a.id * 4 + length(st.kind)), a.id, st.kind
 		LIMIT %d`, s.Outbox))
 }
 
