@@ -29,11 +29,12 @@ func (a *App) handleCatalog(c *fiber.Ctx) error {
 	}})
 }
 
-// handleCourse shows one course's overview.
+// handleCourse shows one course's overview. The page chrome is English; the
+// course's own text carries the course language (WCAG 3.1.2).
 func (a *App) handleCourse(c *fiber.Ctx) error {
 	course := a.cat.Get(c.Params("slug"))
 	if course == nil {
 		return store.ErrNotFound
 	}
-	return a.render(c, fiber.StatusOK, "course", Page{Lang: course.Language, Data: map[string]any{"Course": course}})
+	return a.render(c, fiber.StatusOK, "course", Page{Title: course.Title, Data: map[string]any{"Course": course}})
 }
