@@ -59,8 +59,8 @@ e2e: axe
 test: fmt-check vet axe
 	@set -e; \
 	admin=$$(scripts/dev-db.sh postgres); \
-	TEST_DATABASE_URL=$$admin $(GO) test -race -count=1 $$($(GO) list $(PKGS) | grep -v /internal/e2e$$); \
-	TEST_DATABASE_URL=$$admin $(GO) test -count=1 ./internal/e2e
+	TEST_DATABASE_URL=$$admin $(GO) test -race -count=1 -timeout 30m $$($(GO) list $(PKGS) | grep -v /internal/e2e$$); \
+	TEST_DATABASE_URL=$$admin $(GO) test -count=1 -timeout 20m ./internal/e2e
 	$(MAKE) --no-print-directory fuzz
 
 # bench measures the real server against a statewide dataset (5,000
