@@ -250,3 +250,25 @@ func BenchmarkRenderPDFCached(b *testing.B) {
 		}
 	}
 }
+
+// TestTranscriptNeverBreaksACode: the widest possible code (all W, the
+// widest symbol) stays on one line.
+func TestTranscriptNeverBreaksACode(t *testing.T) {
+	rows := []store.CertificateDetails{benchDetails("Ana"), benchDetails("Ana")}
+	rows[0].Code = strings.Repeat("W", certificate.CodeLen)
+	rows[1].Code = strings.Repeat("M", certificate.CodeLen)
+	rows[1].RevokedAt = ptr(now)
+	var buf bytes.Buffer
+	if err := certificate.RenderTranscript(&buf, certificate.Person{Name: "Ana"}, rows, baseURL+"/verify", now, boston); err != nil {
+		t.Fatal(err)
+	}
+	text := pdftest.Text(t, buf.Bytes())
+	for _, r := range rows {
+		if !strings.Contains(text, certificate.Format(r.Code)) {
+			t.Errorf("transcript breaks %s:\n%s", certificate.Format(r.Code), text)
+		}
+	}
+	if !strings.Contains(text, "revoked") {
+		t.Error("revocation not shown")
+	}
+}

@@ -3,6 +3,7 @@ package certificate
 import (
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/waymark/waymark/internal/pdf"
@@ -22,14 +23,17 @@ var transcriptCols = []struct {
 	w     float64
 	align pdf.Align
 }{
-	{"Course", 140, pdf.Left},
+	{"Course", 130, pdf.Left},
 	{"Version", 44, pdf.Left},
 	{"Completed", 58, pdf.Left},
 	{"Expires", 58, pdf.Left},
 	{"Score", 36, pdf.Right},
 	{"Minutes", 46, pdf.Right},
-	{"Certificate code", 122, pdf.Left},
+	{"Certificate code", 132, pdf.Left},
 }
+
+// codeCol is the certificate code's column, set on one line however wide.
+const codeCol = 6
 
 const (
 	tMargin   = 54.0
@@ -74,7 +78,11 @@ func RenderTranscript(w io.Writer, p Person, rows []store.CertificateDetails, ve
 		lines := make([][]string, len(cells))
 		height := 1
 		for i, c := range cells {
-			lines[i] = doc.Wrap(c, transcriptCols[i].w-6)
+			if i == codeCol {
+				lines[i] = strings.Split(c, "\n") // a code is never broken
+			} else {
+				lines[i] = doc.Wrap(c, transcriptCols[i].w-6)
+			}
 			height = max(height, len(lines[i]))
 		}
 		rowH := float64(height)*tLine + tRowPad
@@ -85,7 +93,11 @@ func RenderTranscript(w io.Writer, p Person, rows []store.CertificateDetails, ve
 		x := tMargin
 		for i, col := range transcriptCols {
 			for j, l := range lines[i] {
+				if i == codeCol {
+					fitSize(doc, l, col.w-6)
+				}
 				doc.TextIn(x, y+float64(j)*tLine, col.w-6, l, col.align)
+				doc.SetFont(pdf.Style{Family: pdf.Sans, Size: tFontSize})
 			}
 			x += col.w
 		}
@@ -107,6 +119,13 @@ func RenderTranscript(w io.Writer, p Person, rows []store.CertificateDetails, ve
 	}
 	doc.Text(tMargin, y+8, strconv.Itoa(len(rows))+" completions · "+minutes(total)+" of training in total")
 	return doc.Output(w)
+}
+
+// fitSize sets the type smaller, when it must, so s fits in w on one line.
+func fitSize(doc *pdf.Doc, s string, w float64) {
+	if tw := doc.TextWidth(s); tw > w {
+		doc.SetFont(pdf.Style{Family: pdf.Sans, Size: tFontSize * w / tw * 0.97}) // a margin for rounding
+	}
 }
 
 func transcriptHeader(doc *pdf.Doc, p Person, now time.Time, loc *time.Location) float64 {
