@@ -177,6 +177,10 @@ func drawVerification(doc *pdf.Doc, d store.CertificateDetails, verifyURL string
 		"Anyone can check this certificate by scanning the code or visiting:", pdf.Left)
 	doc.SetGray(0)
 	doc.SetFont(pdf.Style{Family: pdf.Sans, Size: 10})
+	if tw := doc.TextWidth(verifyURL); tw > textW {
+		// A long BASE_URL is set smaller: an address must never be shortened.
+		doc.SetFont(pdf.Style{Family: pdf.Sans, Size: 10 * textW / tw * 0.97})
+	}
 	doc.TextIn(left, y, textW, verifyURL, pdf.Left)
 	doc.Link(left, y, doc.TextWidth(verifyURL), 13, verifyURL)
 	doc.SetGray(60)

@@ -272,3 +272,15 @@ func TestTranscriptNeverBreaksACode(t *testing.T) {
 		t.Error("revocation not shown")
 	}
 }
+
+func TestLongVerifyAddressIsNeverShortened(t *testing.T) {
+	d := benchDetails("Ana")
+	url := "https://training.example.massachusetts-statewide-program.org/waymark/verify/" + certificate.Format(d.Code)
+	var buf bytes.Buffer
+	if err := certificate.Render(&buf, d, url, boston); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftest.Text(t, buf.Bytes()); !strings.Contains(text, url) {
+		t.Fatalf("the verify address is not printed whole:\n%s", text)
+	}
+}
