@@ -125,12 +125,13 @@ func (s *Service) StartSession(ctx context.Context, userID int64) (string, error
 	return token, err
 }
 
-// Resolve returns the live session behind a token.
-func (s *Service) Resolve(ctx context.Context, token string) (store.Session, error) {
+// Resolve returns the live session behind a token with its active user's
+// flags and manager scopes.
+func (s *Service) Resolve(ctx context.Context, token string) (store.SignedIn, error) {
 	if token == "" {
-		return store.Session{}, store.ErrNotFound
+		return store.SignedIn{}, store.ErrNotFound
 	}
-	return s.Sessions.Get(ctx, HashToken(token), s.Now(), IdleTimeout)
+	return s.Sessions.GetSignedIn(ctx, HashToken(token), s.Now(), IdleTimeout)
 }
 
 // Logout ends the session behind a token.

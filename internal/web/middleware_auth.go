@@ -29,14 +29,8 @@ func (a *App) loadViewer(c *fiber.Ctx) error {
 		sess, err := a.auth.Resolve(c.UserContext(), token)
 		switch {
 		case err == nil:
-			v, err := a.viewerFor(c, sess)
-			if err != nil {
-				return err
-			}
-			if v != nil {
-				c.Locals(viewerKey, v)
-				return c.Next()
-			}
+			c.Locals(viewerKey, viewerFor(sess))
+			return c.Next()
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
@@ -50,17 +44,10 @@ func (a *App) loadViewer(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func (a *App) viewerFor(c *fiber.Ctx, sess store.Session) (*Viewer, error) {
-	u, err := a.users.ByID(c.UserContext(), sess.UserID)
-	if err != nil || !u.Active() {
-		return nil, nil
-	}
-	scopes, err := a.users.ScopeOrgs(c.UserContext(), u.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &Viewer{ID: u.ID, Name: u.Name, OrgID: u.OrgID, IsAdmin: u.IsAdmin, IsFacilitator: u.IsFacilitator,
-		IsManager: len(scopes) > 0 || u.IsAdmin, ScopeOrgs: scopes, CSRF: sess.CSRFToken}, nil
+// viewerFor turns a resolved session into what pages see.
+func viewerFor(si store.SignedIn) *Viewer {
+	return &Viewer{ID: si.UserID, Name: si.Name, OrgID: si.OrgID, IsAdmin: si.IsAdmin, IsFacilitator: si.IsFacilitator,
+		IsManager: len(si.Scopes) > 0 || si.IsAdmin, ScopeOrgs: []int64(si.Scopes), CSRF: si.CSRFToken}
 }
 
 // csrfToken is the token forms must carry on this request.
