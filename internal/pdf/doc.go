@@ -1,8 +1,10 @@
 // Package pdf is Waymark's only door to gofpdf: Letter documents in
-// portrait or landscape, set in embedded UTF-8 TrueType fonts (DejaVu for
-// Latin scripts, Droid Sans Fallback for Chinese, Japanese and Korean,
-// chosen per stretch of text), with text, line, image and metadata
-// helpers. Units are PostScript points (1/72 inch); y grows downwards from
+// portrait or landscape, with text, line, image and metadata helpers. Each
+// piece of text (one call of Text, TextWidth, Paragraph…) is set in the PDF
+// standard fonts (Helvetica, Times) when Windows-1252 can encode all of it,
+// and otherwise in embedded UTF-8 TrueType fonts (DejaVu for Latin scripts
+// such as Vietnamese, Greek and Cyrillic, Droid Sans Fallback for Chinese,
+// Japanese and Korean, chosen per stretch of text). Units are PostScript points (1/72 inch); y grows downwards from
 // the top of the page. Colours are grey levels so output prints the same in
 // greyscale.
 //
@@ -15,8 +17,9 @@
 //	err := d.Output(w)
 //
 // A Doc is not safe for concurrent use; make one per document. Font files
-// are read and measured once per process; gofpdf still parses each face a
-// document uses (only those it uses, the CJK face only when needed).
+// are read and measured once per process; gofpdf still parses and subsets
+// each TrueType face a document uses (about 10 ms each, the CJK face far
+// more), which is why text the standard fonts can set never touches them.
 package pdf
 
 import (
@@ -151,32 +154,28 @@ func (d *Doc) Y() float64 { return d.f.GetY() }
 func (d *Doc) SetY(y float64) { d.f.SetY(y) }
 
 // SetFont selects the face for later text; a zero Size keeps the size.
-// A face is parsed into the document only when text is first set in it,
-// since each face costs milliseconds per document.
+// A face is selected in gofpdf only when text is set or measured in it (a
+// TrueType face is parsed into the document then, since each costs
+// milliseconds per document).
 func (d *Doc) SetFont(s Style) {
 	if s.Size == 0 {
 		s.Size = d.style.Size
 	}
 	d.style = s
-	d.restore()
 }
 
-// restore selects the current style's face again if the document has it.
-func (d *Doc) restore() {
-	if d.added[d.primary()] {
-		d.use(d.primary())
-	}
-}
-
-// primary is the Latin face of the current style.
+// primary is the embedded Latin face of the current style.
 func (d *Doc) primary() *face { return d.faces[faceKey(d.style.Family, d.style.Bold)] }
+
+// core is the standard font of the current style.
+func (d *Doc) core() *face { return coreFaces[faceKey(d.style.Family, d.style.Bold)] }
 
 // use registers a face with gofpdf the first time and selects it.
 func (d *Doc) use(fc *face) {
 	if d.err != nil || fc == nil {
 		return
 	}
-	if !d.added[fc] {
+	if !fc.core && !d.added[fc] {
 		// Each document gets its own copy: gofpdf pads table slices in
 		// place (append within the font's bytes) while subsetting, so a
 		// shared slice would be written by concurrent documents.
@@ -193,10 +192,17 @@ func (d *Doc) SetGray(level int) {
 	d.f.SetFillColor(level, level, level)
 }
 
-// runsOf splits s into stretches by the face that can set them.
+// runsOf splits s into stretches by the face that can set them: all of s
+// in the standard font, encoded in Windows-1252, when it fits that
+// encoding (so one name or line never mixes typefaces), else stretches of
+// the embedded Latin and CJK faces. The texts of the runs are what gofpdf
+// must be given.
 func (d *Doc) runsOf(s string) []run {
-	if d.err != nil {
+	if d.err != nil || s == "" {
 		return nil
+	}
+	if enc, ok := toCP1252(s); ok {
+		return []run{{enc, d.core()}}
 	}
 	return runs(d.primary(), d.faces[cjkKey], s)
 }
@@ -208,7 +214,6 @@ func (d *Doc) TextWidth(s string) float64 {
 		d.use(r.face)
 		w += d.f.GetStringWidth(r.text)
 	}
-	d.restore()
 	return w
 }
 
@@ -221,7 +226,6 @@ func (d *Doc) Text(x, y float64, s string) {
 		d.use(r.face)
 		d.f.CellFormat(d.f.GetStringWidth(r.text), h, r.text, "", 0, "L", false, 0, "")
 	}
-	d.restore()
 }
 
 // TextIn writes one line of s in a box w wide starting at x, aligned;
@@ -259,10 +263,14 @@ func (d *Doc) Fit(s string, w float64) string {
 // is always left-aligned.
 func (d *Doc) Paragraph(x, y, w, lineHeight float64, s string, a Align) float64 {
 	rs := d.runsOf(s)
-	if len(rs) <= 1 && (len(rs) == 0 || rs[0].face == d.primary()) {
-		d.use(d.primary())
+	if len(rs) <= 1 {
+		fc, text := d.core(), ""
+		if len(rs) == 1 {
+			fc, text = rs[0].face, rs[0].text
+		}
+		d.use(fc)
 		d.f.SetXY(x, y)
-		d.f.MultiCell(w, lineHeight, s, "", a.gofpdf(), false)
+		d.f.MultiCell(w, lineHeight, text, "", a.gofpdf(), false)
 		return d.f.GetY()
 	}
 	pw, _ := d.f.GetPageSize()
@@ -273,7 +281,6 @@ func (d *Doc) Paragraph(x, y, w, lineHeight float64, s string, a Align) float64 
 		d.use(rn.face)
 		d.f.Write(lineHeight, rn.text)
 	}
-	d.restore()
 	d.f.SetMargins(l, t, r)
 	d.f.Ln(lineHeight)
 	return d.f.GetY()

@@ -175,3 +175,39 @@ func TestConcurrentDocuments(t *testing.T) {
 		}
 	}
 }
+
+// TestStandardFontsUnlessNeeded: text Windows-1252 can encode is set in
+// the standard fonts with no font file embedded (parsing and subsetting a
+// TrueType face costs ~10 ms per document); text it cannot encode still
+// gets the embedded faces, and both read back exactly.
+func TestStandardFontsUnlessNeeded(t *testing.T) {
+	tests := []struct {
+		text  string
+		embed bool
+	}{
+		{"Jean-Baptiste Désir · João Conceição — “Œuvre” 100 € …", false},
+		{"Wòch Lapè Ayisyen", false},
+		{"Nguyễn Thị Minh Khai", true},
+		{"王小明", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			d := pdf.NewLetter(pdf.Meta{Title: "Fonts"})
+			d.AddPage()
+			d.SetFont(pdf.Style{Family: pdf.Serif, Bold: true, Size: 16})
+			d.Text(72, 72, tt.text)
+			d.SetFont(pdf.Style{Size: 11})
+			d.Paragraph(72, 100, 400, 14, tt.text, pdf.Center)
+			out, err := d.Bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := bytes.Contains(out, []byte("/FontFile2")); got != tt.embed {
+				t.Errorf("embedded a font file = %v, want %v", got, tt.embed)
+			}
+			if text := pdftest.Text(t, out); strings.Count(text, tt.text) != 2 {
+				t.Errorf("PDF text does not hold %q twice:\n%s", tt.text, text)
+			}
+		})
+	}
+}

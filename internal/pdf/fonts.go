@@ -26,13 +26,27 @@ const (
 	Serif
 )
 
-// face is one embedded font file, read and measured once per process.
+// face is one embedded font file, read and measured once per process, or
+// one of the PDF standard fonts (core).
 type face struct {
 	key   string // gofpdf family name
 	style string // "" or "B"
+	core  bool   // a standard font: text in Windows-1252, nothing embedded
 	file  string
 	bytes []byte
 	cover coverage
+}
+
+// coreFaces are the PDF standard fonts standing in for each family and
+// weight. Every PDF reader has them, so they cost a document nothing to
+// parse or embed; text they can set (anything in Windows-1252: English,
+// Spanish, Portuguese, French, Haitian Creole…) is set in them, and only
+// other text costs an embedded TrueType face.
+var coreFaces = map[string]*face{
+	"sans":       {key: "helvetica", core: true},
+	"sans-bold":  {key: "helvetica", style: "B", core: true},
+	"serif":      {key: "times", core: true},
+	"serif-bold": {key: "times", style: "B", core: true},
 }
 
 var (
