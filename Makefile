@@ -86,12 +86,12 @@ bench: build
 # target is missed.
 bench-smoke: build
 	@set -e; command -v wrk >/dev/null || { echo "bench-smoke: wrk is missing (apt-get install wrk)"; exit 1; }; \
-	admin=$$(scripts/dev-db.sh postgres); url="$${admin%/*}/waymark_bench_smoke?sslmode=disable"; \
-	psql "$$admin" -qc 'DROP DATABASE IF EXISTS waymark_bench_smoke WITH (FORCE)' -c 'CREATE DATABASE waymark_bench_smoke'; \
+	admin=$$(scripts/dev-db.sh postgres); db=waymark_bench_smoke_$$$$; url="$${admin%/*}/$$db?sslmode=disable"; \
+	trap 'psql "$$admin" -qc "DROP DATABASE IF EXISTS $$db WITH (FORCE)"' EXIT; \
+	psql "$$admin" -qc "CREATE DATABASE $$db"; \
 	DATABASE_URL=$$url ./$(BIN) migrate >/dev/null; \
 	DATABASE_URL=$$url ./$(BIN) bench data --orgs 40 --users 600 --assignments 5000 --completions 3000 --outbox 500 --classes 10; \
-	DATABASE_URL=$$url ./$(BIN) bench run --quick --duration 1s --connections 4 --learners 3; \
-	psql "$$admin" -qc 'DROP DATABASE IF EXISTS waymark_bench_smoke WITH (FORCE)'
+	DATABASE_URL=$$url ./$(BIN) bench run --quick --duration 1s --connections 4 --learners 3 --work $$(mktemp -d)
 
 clean:
 	rm -rf bin
