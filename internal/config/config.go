@@ -17,18 +17,17 @@ import (
 
 // Config holds every setting the binary reads.
 type Config struct {
-	DatabaseURL        string
-	DatabaseReplicaURL string
-	ListenAddr         string
-	BaseURL            *url.URL
-	SMTPURL            *url.URL
-	MailFrom           string
-	MailDir            string
-	Location           *time.Location
-	LogLevel           slog.Level
-	CoursesDir         string
-	MetricsToken       string
-	RemindInterval     time.Duration
+	DatabaseURL    string
+	ListenAddr     string
+	BaseURL        *url.URL
+	SMTPURL        *url.URL
+	MailFrom       string
+	MailDir        string
+	Location       *time.Location
+	LogLevel       slog.Level
+	CoursesDir     string
+	MetricsToken   string
+	RemindInterval time.Duration
 	// RenewalWindowDays: how long before a completion expires its next
 	// cycle opens (RENEWAL_WINDOW_DAYS, default 60).
 	RenewalWindowDays int
@@ -57,13 +56,12 @@ func Load(getenv Getenv) (*Config, error) {
 		return def
 	}
 	c := &Config{
-		DatabaseURL:        get("DATABASE_URL", ""),
-		DatabaseReplicaURL: get("DATABASE_REPLICA_URL", ""),
-		ListenAddr:         get("LISTEN_ADDR", ":3000"),
-		MailFrom:           get("MAIL_FROM", "Waymark <no-reply@waymark.localhost>"),
-		MailDir:            get("MAIL_DIR", ".data/mail"),
-		CoursesDir:         get("COURSES_DIR", ""),
-		MetricsToken:       get("METRICS_TOKEN", ""),
+		DatabaseURL:  get("DATABASE_URL", ""),
+		ListenAddr:   get("LISTEN_ADDR", ":3000"),
+		MailFrom:     get("MAIL_FROM", "Waymark <no-reply@waymark.localhost>"),
+		MailDir:      get("MAIL_DIR", ".data/mail"),
+		CoursesDir:   get("COURSES_DIR", ""),
+		MetricsToken: get("METRICS_TOKEN", ""),
 	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_URL is not set (e.g. postgres://user@127.0.0.1:5432/waymark?sslmode=disable)"))
