@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,7 +42,9 @@ func (r *Runner) jobs(ctx context.Context) error {
 		func(ctx context.Context) (Job, error) { return r.importRoster(ctx, renderer, loc) },
 		func(ctx context.Context) (Job, error) { return r.renderPDFs(ctx, loc) },
 	} {
+		stop := r.profileJob(len(r.rep.Jobs))
 		job, err := j(ctx)
+		stop(job.Name)
 		if err != nil {
 			return err
 		}
@@ -47,6 +52,29 @@ func (r *Runner) jobs(ctx context.Context) error {
 		r.say("  %-40s %d %s in %.2fs (%s/s)", job.Name, job.Count, job.Unit, job.Elapsed.Seconds(), thousands(job.Rate()))
 	}
 	return nil
+}
+
+// profileJob records a CPU profile of this process (where the jobs run)
+// when --profile is set; the returned function saves it under the job's
+// name.
+func (r *Runner) profileJob(n int) func(name string) {
+	if !r.opt.Profile {
+		return func(string) {}
+	}
+	path := filepath.Join(r.opt.WorkDir, fmt.Sprintf("job-%d.pprof", n))
+	f, err := os.Create(path)
+	if err != nil {
+		return func(string) {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return func(string) {}
+	}
+	return func(name string) {
+		pprof.StopCPUProfile()
+		f.Close()
+		os.Rename(path, filepath.Join(r.opt.WorkDir, "job-"+slugify(name)+".pprof"))
+	}
 }
 
 // sweep runs one full reminder sweep (every rule and the digest).
