@@ -158,7 +158,7 @@ func generate(b *testing.B, db *sqlx.DB, n int, now time.Time) {
 		  FROM (
 		    SELECT u.id AS user_id, ($2::bigint[])[(u.id + k) % 8 + 1] AS course_id, h.h,
 		           $3::timestamptz + ((h.h % 800) - 400) * interval '1 day' + (h.h % 1440) * interval '1 minute' AS due,
-		           CASE WHEN (h.h % 800) < 400 THEN h.h % 10 < 7 ELSE h.h % 10 < 3 END AS done
+		           CASE WHEN (h.h % 800) < 400 THEN (h.h / 800) % 10 < 7 ELSE (h.h / 800) % 10 < 3 END AS done
 		    FROM users u CROSS JOIN generate_series(0, 3) k
 		    CROSS JOIN LATERAL (SELECT abs(hashint8(u.id * 8 + k)::bigint) AS h) h
 		    WHERE u.email LIKE lower($1) || '-%' AND u.name LIKE 'Learner %') x

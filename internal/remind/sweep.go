@@ -163,7 +163,9 @@ var escalationQuery = fmt.Sprintf(insertCTE, `SELECT 'r:' || a.id || ':' || s.ki
 			SELECT r.user_id FROM (
 				SELECT ms.user_id, rank() OVER (ORDER BY oc.depth) AS nearest
 				FROM org_closure oc
-				JOIN manager_scopes ms ON ms.org_id = oc.ancestor_id
+				-- OFFSET 0 keeps this an index probe per ancestor instead of
+				-- a hash of every scope for every overdue assignment.
+				CROSS JOIN LATERAL (SELECT user_id FROM manager_scopes WHERE org_id = oc.ancestor_id OFFSET 0) ms
 				JOIN users x ON x.id = ms.user_id AND x.deactivated_at IS NULL
 				WHERE oc.descendant_id = u.org_id AND ms.user_id <> u.id) r
 			WHERE r.nearest = 1) m
