@@ -41,36 +41,58 @@ const cellCounts = `coalesce(sum(c.pairs), 0)::int AS pairs, coalesce(sum(c.open
 	coalesce(sum(c.on_time), 0)::int AS on_time, coalesce(sum(c.credit), 0)::int AS credit, coalesce(sum(c.due_lt_d0), 0)::int AS due_lt_d0,
 	coalesce(sum(c.due_lt_d14), 0)::int AS due_lt_d14, coalesce(sum(c.exp_lt_d0), 0)::int AS exp_lt_d0, coalesce(sum(c.exp_lt_d30), 0)::int AS exp_lt_d30`
 
-// courseCells is the stored rollup of the view's organizations plus the
+// cells is a stored rollup of the view's organizations plus the
 // correction from the clock's day ($1) to the report day ($2); $3 is the
-// view's roots (docs/METRICS.md "How the figures are kept").
-func courseCells(v View) string {
-	return `SELECT r.org_id, r.course_id, r.pairs, r.open, r.completed, r.on_time, r.credit,
-			r.due_lt_d0, r.due_lt_d14, r.exp_lt_d0, r.exp_lt_d30
-		FROM report_org_course r WHERE ` + v.inView("r.org_id", "$3") + `
-		UNION ALL
-		SELECT d.org_id, d.course_id, 0, 0, 0, 0, 0, d.dd0, d.dd14, d.de0, d.de30
-		FROM report_clock_delta($1::date, $2::date) d WHERE ` + v.inView("d.org_id", "$3")
+// view's roots (docs/METRICS.md "How the figures are kept"). key names the
+// rollup's grouping columns; corr says how the correction rows produce
+// them from report_clock_delta's d.
+type cells struct {
+	table, key, corr, from string
 }
 
-// dashboardRow is one grouping-set row of the main dashboard query.
+// The rollups: per organization (own people), per organization and course
+// or job role, and the statewide shards by course and job role.
+var (
+	orgCells         = cells{"report_org", "org_id", "d.org_id", ""}
+	orgCourseCells   = cells{"report_org_course", "course_id", "d.course_id", ""}
+	orgRoleCells     = cells{"report_org_role", "role_code", "rc.role_code", roleUnnest}
+	stateCourseCells = cells{"report_state_course", "course_id", "d.course_id", ""}
+	stateRoleCells   = cells{"report_state_role", "role_code", "rc.role_code", roleUnnest}
+)
+
+const roleUnnest = ` CROSS JOIN LATERAL unnest(CASE WHEN cardinality(d.roles) = 0 THEN ARRAY[''] ELSE d.roles END) AS rc(role_code)`
+
+// sql returns the cells as rows of (key, org_id, counters). The statewide
+// shards have no org_id and serve only views of the whole state.
+func (c cells) sql(v View) string {
+	org, where := "r.org_id", v.inView("r.org_id", "$3")
+	if c.table == "report_state_course" || c.table == "report_state_role" {
+		org, where = "NULL::bigint", "$3::bigint[] IS NULL"
+	}
+	return `SELECT r.` + c.key + ` AS key, ` + org + ` AS org_id, r.pairs, r.open, r.completed, r.on_time, r.credit,
+			r.due_lt_d0, r.due_lt_d14, r.exp_lt_d0, r.exp_lt_d30
+		FROM ` + c.table + ` r WHERE ` + where + `
+		UNION ALL
+		SELECT ` + c.corr + `, d.org_id, 0, 0, 0, 0, 0, d.dd0, d.dd14, d.de0, d.de30
+		FROM report_clock_delta($1::date, $2::date) d` + c.from + ` WHERE ` + v.inView("d.org_id", "$3")
+}
+
+// dashboardRow is one grouping-set row of the organization query.
 type dashboardRow struct {
 	Set      int            `db:"set"`
-	CourseID sql.NullInt64  `db:"course_id"`
 	BranchID sql.NullInt64  `db:"branch_id"`
 	County   sql.NullString `db:"county"`
 	Type     sql.NullString `db:"type"`
 	Counts
 }
 
-// Grouping-set numbers: GROUPING(course, branch, county, type) is a bit
-// mask of the columns not grouped.
+// Grouping-set numbers: GROUPING(branch, county, type) is a bit mask of
+// the columns not grouped.
 const (
-	setTotal  = 0b1111
-	setCourse = 0b0111
-	setBranch = 0b1011
-	setCounty = 0b1101
-	setType   = 0b1110
+	setTotal  = 0b111
+	setBranch = 0b011
+	setCounty = 0b101
+	setType   = 0b110
 )
 
 // Dashboard computes the view's figures as of today, in one snapshot.
@@ -153,28 +175,28 @@ func (s *Service) branches(ctx context.Context, tx *sqlx.Tx, v View, d *Dashboar
 	return out, nil
 }
 
-// mainGroups fills the total and the breakdowns by branch, course, county
-// and organization type with one grouping-sets query.
+// mainGroups fills the total and the breakdowns by branch, county and
+// organization type (one grouping-sets query over each organization's
+// totals) and by course.
 func (s *Service) mainGroups(ctx context.Context, tx *sqlx.Tx, v View, clock, day string, branches []Group, d *Dashboard) error {
 	ids := make([]int64, len(branches))
 	for i, b := range branches {
 		ids[i] = b.ID
 	}
 	var rows []dashboardRow
-	err := tx.SelectContext(ctx, &rows, `WITH c AS (`+courseCells(v)+`)
-		SELECT GROUPING(c.course_id, br.ancestor_id, o.county, o.type) AS set,
-			c.course_id, br.ancestor_id AS branch_id, o.county, o.type, `+cellCounts+`
+	err := tx.SelectContext(ctx, &rows, `WITH c AS (`+orgCells.sql(v)+`)
+		SELECT GROUPING(br.ancestor_id, o.county, o.type) AS set,
+			br.ancestor_id AS branch_id, o.county, o.type, `+cellCounts+`
 		FROM c
 		JOIN organizations o ON o.id = c.org_id
 		LEFT JOIN org_closure br ON br.descendant_id = c.org_id AND br.ancestor_id = ANY($4::bigint[])
-		GROUP BY GROUPING SETS ((), (c.course_id), (br.ancestor_id), (o.county), (o.type))`,
+		GROUP BY GROUPING SETS ((), (br.ancestor_id), (o.county), (o.type))`,
 		clock, day, v.rootsArg(), pq.Array(ids))
 	if err != nil {
 		return fmt.Errorf("report: dashboard: %w", err)
 	}
 	byBranch := map[int64]Counts{}
 	var own Counts
-	var courseIDs []int64
 	for _, r := range rows {
 		if r.Pairs == 0 && r.Set != setTotal {
 			continue
@@ -182,9 +204,6 @@ func (s *Service) mainGroups(ctx context.Context, tx *sqlx.Tx, v View, clock, da
 		switch r.Set {
 		case setTotal:
 			d.Total = r.Counts
-		case setCourse:
-			d.ByCourse = append(d.ByCourse, Group{Key: strconv.FormatInt(r.CourseID.Int64, 10), ID: r.CourseID.Int64, Counts: r.Counts})
-			courseIDs = append(courseIDs, r.CourseID.Int64)
 		case setBranch:
 			if r.BranchID.Valid {
 				byBranch[r.BranchID.Int64] = r.Counts
@@ -204,12 +223,41 @@ func (s *Service) mainGroups(ctx context.Context, tx *sqlx.Tx, v View, clock, da
 	if v.Focus != 0 {
 		d.ByBranch = append(d.ByBranch, Group{Key: "own", ID: v.Focus, Label: d.FocusName, Own: true, Counts: own})
 	}
-	if err := s.labelCourses(ctx, tx, courseIDs, d.ByCourse); err != nil {
-		return err
-	}
 	sortGroups(d.ByCounty)
 	sortGroups(d.ByType)
-	return nil
+
+	courseCells := orgCourseCells
+	if v.roots() == nil {
+		courseCells = stateCourseCells
+	}
+	if d.ByCourse, err = keyGroups(ctx, tx, courseCells.sql(v), clock, day, v); err != nil {
+		return fmt.Errorf("report: dashboard by course: %w", err)
+	}
+	courseIDs := make([]int64, len(d.ByCourse))
+	for i := range d.ByCourse {
+		d.ByCourse[i].ID, _ = strconv.ParseInt(d.ByCourse[i].Key, 10, 64)
+		courseIDs[i] = d.ByCourse[i].ID
+	}
+	return s.labelCourses(ctx, tx, courseIDs, d.ByCourse)
+}
+
+// keyGroups sums cells by their key, dropping keys nobody is counted in.
+func keyGroups(ctx context.Context, tx *sqlx.Tx, cells, clock, day string, v View) ([]Group, error) {
+	var rows []struct {
+		Key string `db:"key"`
+		Counts
+	}
+	err := tx.SelectContext(ctx, &rows, `WITH c AS (`+cells+`)
+		SELECT c.key::text AS key, `+cellCounts+` FROM c GROUP BY c.key HAVING sum(c.pairs) > 0 ORDER BY 1`,
+		clock, day, v.rootsArg())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Group, len(rows))
+	for i, r := range rows {
+		out[i] = Group{Key: r.Key, Counts: r.Counts}
+	}
+	return out, nil
 }
 
 // labelCourses sets each course group's title and sorts by it.
@@ -245,28 +293,13 @@ func courseTitles(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[
 
 // roleGroups breaks the view down by job role.
 func (s *Service) roleGroups(ctx context.Context, tx *sqlx.Tx, v View, clock, day string) ([]Group, error) {
-	var rows []struct {
-		Role string `db:"role_code"`
-		Counts
+	c := orgRoleCells
+	if v.roots() == nil {
+		c = stateRoleCells
 	}
-	err := tx.SelectContext(ctx, &rows, `WITH c AS (
-			SELECT r.role_code, r.pairs, r.open, r.completed, r.on_time, r.credit,
-				r.due_lt_d0, r.due_lt_d14, r.exp_lt_d0, r.exp_lt_d30
-			FROM report_org_role r WHERE `+v.inView("r.org_id", "$3")+`
-			UNION ALL
-			SELECT rc.role_code, 0, 0, 0, 0, 0, d.dd0, d.dd14, d.de0, d.de30
-			FROM report_clock_delta($1::date, $2::date) d
-			CROSS JOIN LATERAL unnest(CASE WHEN cardinality(d.roles) = 0 THEN ARRAY[''] ELSE d.roles END) AS rc(role_code)
-			WHERE `+v.inView("d.org_id", "$3")+`
-		)
-		SELECT c.role_code, `+cellCounts+` FROM c GROUP BY c.role_code HAVING sum(c.pairs) > 0 ORDER BY c.role_code`,
-		clock, day, v.rootsArg())
+	out, err := keyGroups(ctx, tx, c.sql(v), clock, day, v)
 	if err != nil {
 		return nil, fmt.Errorf("report: dashboard by role: %w", err)
-	}
-	out := make([]Group, len(rows))
-	for i, r := range rows {
-		out[i] = Group{Key: r.Role, Counts: r.Counts}
 	}
 	return out, nil
 }

@@ -130,7 +130,7 @@ func TestDashboardTrend(t *testing.T) {
 func TestReconciliation(t *testing.T) {
 	w := buildWorld(t)
 	s := newService(w.db, today)
-	for _, focus := range []int64{w.R, w.A} {
+	for _, focus := range []int64{0, w.R, w.A} { // 0: the whole state, from the statewide shards
 		d := dashboardOf(t, s, true, nil, focus)
 		for name, groups := range map[string][]report.Group{"branch": d.ByBranch, "course": d.ByCourse,
 			"county": d.ByCounty, "type": d.ByType} {
@@ -146,6 +146,37 @@ func TestReconciliation(t *testing.T) {
 	a := dashboardOf(t, s, true, nil, w.A)
 	if got := figOf(a.Total); got != wantA {
 		t.Errorf("A's own dashboard %+v, want its branch row %+v", got, wantA)
+	}
+	// The state's figures (statewide shards) equal the sum of its
+	// top-level organizations' (per-organization rollups), trend included.
+	state := dashboardOf(t, s, true, nil, 0)
+	var sum report.Counts
+	trend := make([]report.TrendPoint, len(state.Trend))
+	var roles = map[string]report.Counts{}
+	for _, b := range state.ByBranch {
+		d := dashboardOf(t, s, true, nil, b.ID)
+		sum = sum.Add(d.Total)
+		for i, p := range d.Trend {
+			trend[i].Pairs += p.Pairs
+			trend[i].Complete += p.Complete
+			trend[i].Completions += p.Completions
+		}
+		for _, g := range d.ByRole {
+			roles[g.Key] = roles[g.Key].Add(g.Counts)
+		}
+	}
+	if sum != state.Total {
+		t.Errorf("statewide %+v != sum over top-level organizations %+v", state.Total, sum)
+	}
+	for i, p := range state.Trend {
+		if p.Pairs != trend[i].Pairs || p.Complete != trend[i].Complete || p.Completions != trend[i].Completions {
+			t.Errorf("statewide trend %s = %+v, top-level sum %+v", p.Month.Format("2006-01"), p, trend[i])
+		}
+	}
+	for _, g := range state.ByRole {
+		if roles[g.Key] != g.Counts {
+			t.Errorf("statewide role %q = %+v, top-level sum %+v", g.Key, g.Counts, roles[g.Key])
+		}
 	}
 }
 
@@ -253,6 +284,11 @@ func TestTriggersMatchRebuild(t *testing.T) {
 			(SELECT string_agg(c::text, ',' ORDER BY org_id, course_id) FROM report_org_course c WHERE pairs <> 0 OR credit <> 0),
 			(SELECT string_agg(r::text, ',' ORDER BY org_id, role_code) FROM report_org_role r WHERE pairs <> 0 OR credit <> 0),
 			(SELECT string_agg(m::text, ',' ORDER BY org_id, month) FROM report_org_month m
+				WHERE assigned <> 0 OR credit_start <> 0 OR credit_end <> 0 OR completions <> 0),
+			(SELECT string_agg(o::text, ',' ORDER BY org_id) FROM report_org o WHERE pairs <> 0 OR credit <> 0),
+			(SELECT string_agg(c::text, ',' ORDER BY shard, course_id) FROM report_state_course c WHERE pairs <> 0 OR credit <> 0),
+			(SELECT string_agg(r::text, ',' ORDER BY shard, role_code) FROM report_state_role r WHERE pairs <> 0 OR credit <> 0),
+			(SELECT string_agg(m::text, ',' ORDER BY shard, month) FROM report_state_month m
 				WHERE assigned <> 0 OR credit_start <> 0 OR credit_end <> 0 OR completions <> 0)))`)
 		if err != nil {
 			t.Fatal(err)

@@ -29,14 +29,14 @@ var Statuses = map[string]string{
 	"open":         "p.status = 'open'",
 }
 
-// Sorts are the drill-down's sort keys and their ORDER BY columns; each
-// ends with the pair's key, so pages never overlap.
+// Sorts are the drill-down's sort keys and the output columns they order
+// by; the pair's key ends every order, so pages never overlap.
 var Sorts = map[string][]string{
-	"name":     {"p.user_name", "o.name"},
-	"org":      {"o.name", "p.user_name"},
-	"course":   {"course_title", "p.user_name"},
-	"due":      {"p.due_at", "p.user_name"},
-	"activity": {"a.last_activity_at", "p.user_name"},
+	"name":     {"user_name", "org_name"},
+	"org":      {"org_name", "user_name"},
+	"course":   {"course_title", "user_name"},
+	"due":      {"due_at", "user_name"},
+	"activity": {"last_activity_at", "user_name"},
 }
 
 // PageSize is the drill-down's page length; MaxPage bounds offset paging
@@ -109,8 +109,12 @@ type Person struct {
 func (p Person) Complete() bool { return p.HasCredit && !p.Lapsed }
 
 // peopleQuery builds the drill-down query: $1 the report day, $2 the
-// view's roots, then the filters' arguments.
-func peopleQuery(v View, f Filter) (string, []any) {
+// view's roots, then the filters' arguments; limit is appended to the
+// sorted inner query. In a scoped view the matching pairs are fetched
+// first through the organization index (the OFFSET 0 fence) and then
+// sorted: walking a statewide index in sort order and skipping everyone
+// outside a small subtree would read most of the state.
+func peopleQuery(v View, f Filter, limit string) (string, []any) {
 	args := []any{nil, v.rootsArg()}
 	arg := func(x any) string { args = append(args, x); return "$" + strconv.Itoa(len(args)) }
 	where := []string{v.inView("p.org_id", "$2"), Statuses[f.Status]}
@@ -131,10 +135,10 @@ func peopleQuery(v View, f Filter) (string, []any) {
 		where = append(where, "p.course_id = "+arg(f.Course))
 	}
 	if f.County != "" {
-		where = append(where, "o.county = "+arg(f.County))
+		where = append(where, "p.org_id IN (SELECT id FROM organizations WHERE county = "+arg(f.County)+")")
 	}
 	if f.Type != "" {
-		where = append(where, "o.type = "+arg(f.Type))
+		where = append(where, "p.org_id IN (SELECT id FROM organizations WHERE type = "+arg(f.Type)+")")
 	}
 	dir := " ASC NULLS LAST"
 	if f.Desc {
@@ -143,29 +147,46 @@ func peopleQuery(v View, f Filter) (string, []any) {
 	order := make([]string, 0, 5)
 	for i, col := range Sorts[f.Sort] {
 		if i == 0 {
-			order = append(order, col+dir)
-		} else {
-			order = append(order, col)
+			col += dir
 		}
+		order = append(order, col)
 	}
-	order = append(order, "p.user_id", "p.course_id")
+	order = append(order, "user_id", "course_id")
+	fence := ""
+	if v.roots() != nil || f.Org != 0 {
+		fence = "OFFSET 0"
+	}
+	// The last activity is read after the page is cut, unless it orders it.
+	innerActivity, innerJoin, outerActivity, outerJoin := "", "", ", a.last_activity_at", "JOIN assignments a ON a.id = q.assignment_id"
+	if f.Sort == "activity" {
+		innerActivity, innerJoin, outerActivity, outerJoin = ", a.last_activity_at", "JOIN assignments a ON a.id = m.assignment_id", "", ""
+	}
 	q := `WITH t AS (
 			SELECT report_midnight($1::date, tz) AS d0, report_midnight($1::date + 14, tz) AS d14,
 				report_midnight($1::date + 30, tz) AS d30 FROM report_clock
+		), m AS (
+			SELECT p.user_id, p.course_id, p.assignment_id, p.user_name, p.org_id, p.roles, p.status, p.due_at,
+				p.completed_at, p.has_credit, p.credit_expires_at, p.on_time
+			FROM report_pairs p CROSS JOIN t
+			WHERE ` + strings.Join(where, "\n\t\t\t  AND ") + `
+			` + fence + `
 		)
-		SELECT p.user_id, p.course_id, p.assignment_id, p.user_name, p.org_id, o.name AS org_name, p.roles,
-			coalesce(cv.title, c.slug) AS course_title, p.status, p.due_at, p.completed_at, p.has_credit,
-			p.credit_expires_at, a.last_activity_at, p.on_time,
-			coalesce(p.status = 'open' AND p.due_at < t.d0, false) AS overdue,
-			coalesce(p.status = 'open' AND p.due_at >= t.d0 AND p.due_at < t.d14, false) AS due_soon,
-			coalesce(p.has_credit AND p.credit_expires_at < t.d0, false) AS lapsed,
-			coalesce(p.has_credit AND p.credit_expires_at >= t.d0 AND p.credit_expires_at < t.d30, false) AS expiring
-		FROM report_pairs p CROSS JOIN t
-		JOIN organizations o ON o.id = p.org_id
-		JOIN courses c ON c.id = p.course_id
-		LEFT JOIN course_versions cv ON cv.id = c.current_version_id
-		JOIN assignments a ON a.id = p.assignment_id
-		WHERE ` + strings.Join(where, "\n\t\t  AND ") + `
+		SELECT q.*` + outerActivity + ` FROM (
+			SELECT m.user_id, m.course_id, m.assignment_id, m.user_name, m.org_id, o.name AS org_name, m.roles,
+				coalesce(cv.title, c.slug) AS course_title, m.status, m.due_at, m.completed_at, m.has_credit,
+				m.credit_expires_at, m.on_time` + innerActivity + `,
+				coalesce(m.status = 'open' AND m.due_at < t.d0, false) AS overdue,
+				coalesce(m.status = 'open' AND m.due_at >= t.d0 AND m.due_at < t.d14, false) AS due_soon,
+				coalesce(m.has_credit AND m.credit_expires_at < t.d0, false) AS lapsed,
+				coalesce(m.has_credit AND m.credit_expires_at >= t.d0 AND m.credit_expires_at < t.d30, false) AS expiring
+			FROM m CROSS JOIN t
+			JOIN organizations o ON o.id = m.org_id
+			JOIN courses c ON c.id = m.course_id
+			LEFT JOIN course_versions cv ON cv.id = c.current_version_id
+			` + innerJoin + `
+			ORDER BY ` + strings.Join(order, ", ") + `
+			` + limit + `
+		) q ` + outerJoin + `
 		ORDER BY ` + strings.Join(order, ", ")
 	return q, args
 }
@@ -179,9 +200,8 @@ func (s *Service) People(ctx context.Context, v View, f Filter) ([]Person, bool,
 	if err := s.checkOrg(ctx, v, f.Org); err != nil {
 		return nil, false, err
 	}
-	q, args := peopleQuery(v, f)
+	q, args := peopleQuery(v, f, fmt.Sprintf("LIMIT %d OFFSET %d", PageSize+1, (f.Page-1)*PageSize))
 	args[0] = s.Today().String()
-	q += fmt.Sprintf("\n\t\tLIMIT %d OFFSET %d", PageSize+1, (f.Page-1)*PageSize)
 	var out []Person
 	err = s.readTx(ctx, func(tx *sqlx.Tx) error { return tx.SelectContext(ctx, &out, q, args...) })
 	if err != nil {
@@ -204,7 +224,7 @@ func (s *Service) EachPerson(ctx context.Context, v View, f Filter, fn func(Pers
 	if err := s.checkOrg(ctx, v, f.Org); err != nil {
 		return err
 	}
-	q, args := peopleQuery(v, f)
+	q, args := peopleQuery(v, f, "")
 	args[0] = s.Today().String()
 	return s.readTx(ctx, func(tx *sqlx.Tx) error {
 		rows, err := tx.QueryxContext(ctx, q, args...)

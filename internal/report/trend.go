@@ -34,9 +34,13 @@ func (s *Service) trend(ctx context.Context, tx *sqlx.Tx, v View, day Day, total
 		CreditEnd   int       `db:"credit_end"`
 		Completions int       `db:"completions"`
 	}
+	table, where := "report_org_month", v.inView("m.org_id", "$2")
+	if v.roots() == nil {
+		table, where = "report_state_month", "$2::bigint[] IS NULL" // the statewide shards
+	}
 	err := tx.SelectContext(ctx, &rows, `SELECT m.month, sum(m.assigned)::int AS assigned, sum(m.credit_start)::int AS credit_start,
 			sum(m.credit_end)::int AS credit_end, sum(m.completions)::int AS completions
-		FROM report_org_month m WHERE `+v.inView("m.org_id", "$2")+` AND m.month <= $1::date
+		FROM `+table+` m WHERE `+where+` AND m.month <= $1::date
 		GROUP BY m.month ORDER BY m.month`, current.Format(time.DateOnly), v.rootsArg())
 	if err != nil {
 		return nil, fmt.Errorf("report: trend: %w", err)
