@@ -21,7 +21,7 @@ const Alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 // takes on the order of 10^17 tries.
 const CodeLen = 16
 
-// groupLen is how codes are grouped for reading aloud: XXXX-XXXX-XXXX-XXXX.
+// groupLen is how codes are grouped for reading aloud: four groups of four, e.g. F6QY-N6ZV-QA28-R8T2.
 const groupLen = 4
 
 // ErrMalformed means text cannot be a code at all (wrong length or a
