@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"github.com/waymark/waymark/internal/bench"
@@ -29,8 +30,16 @@ func runBenchRun(ctx context.Context, args []string, out io.Writer) error {
 	fl.BoolVar(&o.Profile, "profile", false, "save a CPU profile of the server per endpoint in the work directory")
 	fl.StringVar(&o.WorkDir, "work", filepath.Join(os.TempDir(), "waymark-bench"), "directory for wrk scripts and the server log")
 	outFile := fl.String("out", "", "also write the Markdown table to this file")
+	only := fl.String("only", "", "measure only the endpoints and jobs (sweep, send, import, pdf) whose names match this regular expression")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			return fmt.Errorf("bench run: --only: %w", err)
+		}
+		o.Only = re
 	}
 	cfg, err := config.FromEnv()
 	if err != nil {

@@ -36,14 +36,20 @@ func (r *Runner) jobs(ctx context.Context) error {
 	}
 	rem := &remind.Service{DB: r.db, Mail: renderer, Rules: remind.DefaultRules(loc), Now: time.Now}
 	r.say("timing the jobs")
-	for _, j := range []func(context.Context) (Job, error){
-		func(ctx context.Context) (Job, error) { return r.sweep(ctx, rem) },
-		func(ctx context.Context) (Job, error) { return r.send(ctx, rem, loc) },
-		func(ctx context.Context) (Job, error) { return r.importRoster(ctx, renderer, loc) },
-		func(ctx context.Context) (Job, error) { return r.renderPDFs(ctx, loc) },
+	for _, j := range []struct {
+		name string
+		run  func(context.Context) (Job, error)
+	}{
+		{"sweep", func(ctx context.Context) (Job, error) { return r.sweep(ctx, rem) }},
+		{"send", func(ctx context.Context) (Job, error) { return r.send(ctx, rem, loc) }},
+		{"import", func(ctx context.Context) (Job, error) { return r.importRoster(ctx, renderer, loc) }},
+		{"pdf", func(ctx context.Context) (Job, error) { return r.renderPDFs(ctx, loc) }},
 	} {
+		if !r.selected(j.name) {
+			continue
+		}
 		stop := r.profileJob(len(r.rep.Jobs))
-		job, err := j(ctx)
+		job, err := j.run(ctx)
 		stop(job.Name)
 		if err != nil {
 			return err

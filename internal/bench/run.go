@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -30,9 +31,12 @@ type Options struct {
 	Quick       bool
 	KeepCopy    bool
 	Profile     bool // save a CPU profile of the server for each endpoint
-	WorkDir     string
-	Progress    io.Writer
-	Catalog     *catalog.Catalog // the courses served, for the final-check answers
+	// Only, when set, measures just the endpoints and jobs whose names
+	// match (the jobs are named sweep, send, import and pdf).
+	Only     *regexp.Regexp
+	WorkDir  string
+	Progress io.Writer
+	Catalog  *catalog.Catalog // the courses served, for the final-check answers
 }
 
 // Runner measures one run.
@@ -111,6 +115,9 @@ func (r *Runner) migrate(ctx context.Context) error {
 	return err
 }
 
+// selected reports whether --only lets the endpoint or job name run.
+func (r *Runner) selected(name string) bool { return r.opt.Only == nil || r.opt.Only.MatchString(name) }
+
 func (r *Runner) say(format string, args ...any) {
 	fmt.Fprintf(r.opt.Progress, format+"\n", args...)
 }
@@ -130,6 +137,9 @@ func (r *Runner) measure(ctx context.Context, l Load, t Target) error {
 		l.Duration = r.opt.Duration
 	}
 	row := Row{Name: l.Name, Connections: l.Connections, Target: t}
+	if !r.selected(l.Name) {
+		return nil
+	}
 	if len(l.Requests) == 0 {
 		row.Skipped = "no data for it in this dataset"
 		r.rep.Rows = append(r.rep.Rows, row)
