@@ -13,21 +13,15 @@ import (
 	"github.com/waymark/waymark/internal/store"
 )
 
-// QRPNG encodes url as a black-on-white QR code PNG (medium error
-// correction, quiet zone included). The certificate PDF embeds exactly
-// this image.
-func QRPNG(url string) ([]byte, error) {
+// QR encodes url as a QR code (medium error correction): its modules row
+// by row, true for dark, with the four-module quiet zone around them. The
+// certificate draws exactly these modules.
+func QR(url string) ([][]bool, error) {
 	q, err := qrcode.New(url, qrcode.Medium)
 	if err != nil {
 		return nil, fmt.Errorf("certificate: qr: %w", err)
 	}
-	// -4: four pixels per module. Placed at 1.44 inches, a module is about
-	// 2.3 points, and whole pixels per module keep its edges sharp.
-	png, err := q.PNG(-4)
-	if err != nil {
-		return nil, fmt.Errorf("certificate: qr: %w", err)
-	}
-	return png, nil
+	return q.Bitmap(), nil
 }
 
 // Page geometry of the landscape Letter certificate, in points.
@@ -62,7 +56,7 @@ func (s *Service) RenderPDF(w io.Writer, d store.CertificateDetails) error {
 // program name. Only grey levels are used, so it prints the same in
 // greyscale.
 func Render(w io.Writer, d store.CertificateDetails, verifyURL string, loc *time.Location) error {
-	qr, err := QRPNG(verifyURL)
+	qr, err := QR(verifyURL)
 	if err != nil {
 		return err
 	}
@@ -159,10 +153,11 @@ func drawFacts(doc *pdf.Doc, d store.CertificateDetails, loc *time.Location) {
 	}
 }
 
-func drawVerification(doc *pdf.Doc, d store.CertificateDetails, verifyURL string, qr []byte, loc *time.Location) {
+func drawVerification(doc *pdf.Doc, d store.CertificateDetails, verifyURL string, qr [][]bool, loc *time.Location) {
 	const top = 444.0
 	x := pageW - inner - 24 - qrSize
-	doc.Image("qr", qr, x, top, qrSize, qrSize)
+	doc.SetGray(0)
+	doc.Modules(x, top, qrSize, qr)
 	doc.Link(x, top, qrSize, qrSize, verifyURL)
 	left, textW := inner+34, x-inner-34-24
 	doc.SetGray(80)

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image"
-	_ "image/png"
+	"image/color"
 	"io"
 	"regexp"
 	"strconv"
@@ -87,39 +87,51 @@ func TestCertificatePDFHasEveryField(t *testing.T) {
 			if !bytes.Contains(buf.Bytes(), []byte("/Lang (en-US)")) {
 				t.Error("document language not set")
 			}
-			imgs := pdftest.Images(t, buf.Bytes())
-			if len(imgs) != 1 {
-				t.Fatalf("%d images in the PDF, want the QR code", len(imgs))
+			if imgs := pdftest.Images(t, buf.Bytes()); len(imgs) != 0 {
+				t.Errorf("%d images in the PDF, want the QR code drawn as vector modules", len(imgs))
 			}
-			if got := decodeQR(t, imgs[0]); got != verifyURL {
-				t.Errorf("QR code in the PDF reads %q, want %q", got, verifyURL)
+			if got := decodeQR(t, pdftest.Page(t, buf.Bytes(), 150)); got != verifyURL {
+				t.Errorf("QR code on the printed page reads %q, want %q", got, verifyURL)
 			}
 		})
 	}
 }
 
-func TestQRPNGDecodesToTheVerifyURL(t *testing.T) {
-	s, _ := newService(t)
-	code, _ := certificate.NewCode()
-	url := s.VerifyURL(code)
-	png, err := certificate.QRPNG(url)
+// TestQRDrawsTheEncodersModules: the certificate page, rendered at one
+// pixel a point, has each module the encoder set dark and every other
+// module light, quiet zone included.
+func TestQRDrawsTheEncodersModules(t *testing.T) {
+	d := benchDetails("Ana")
+	url := baseURL + "/verify/" + certificate.Format(d.Code)
+	bitmap, err := certificate.QR(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := decodeQR(t, png); got != url {
-		t.Fatalf("QR reads %q, want %q", got, url)
+	var buf bytes.Buffer
+	if err := certificate.Render(&buf, d, url, boston); err != nil {
+		t.Fatal(err)
 	}
-	if !strings.HasPrefix(url, baseURL+"/verify/") {
-		t.Fatalf("verify URL %q", url)
+	// The square's top left corner is at (628, 444) on the page, 104
+	// points wide; render at 2 pixels a point (5 a module) to sample module centres.
+	const scale, left, top, size = 2.0, 628.0, 444.0, 104.0
+	page := pdftest.Page(t, buf.Bytes(), 72*scale)
+	m := size / float64(len(bitmap))
+	for r, row := range bitmap {
+		for c, set := range row {
+			x, y := int((left+(float64(c)+0.5)*m)*scale), int((top+(float64(r)+0.5)*m)*scale)
+			g := color.GrayModel.Convert(page.At(x, y)).(color.Gray).Y
+			if (g < 128) != set {
+				t.Fatalf("module row %d column %d: grey %d, want dark = %v", r, c, g, set)
+			}
+		}
+	}
+	if got := decodeQR(t, page); got != url {
+		t.Errorf("QR reads %q, want %q", got, url)
 	}
 }
 
-func decodeQR(t *testing.T, png []byte) string {
+func decodeQR(t *testing.T, img image.Image) string {
 	t.Helper()
-	img, _, err := image.Decode(bytes.NewReader(png))
-	if err != nil {
-		t.Fatal(err)
-	}
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 	if err != nil {
 		t.Fatal(err)

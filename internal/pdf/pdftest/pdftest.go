@@ -1,14 +1,17 @@
 // Package pdftest reads generated PDFs back for tests, through poppler's
-// pdftotext, pdfinfo and pdfimages (poppler-utils; .ci/run installs it). When the
-// tools are missing a test skips locally and fails under CI=true.
+// pdftotext, pdfinfo, pdfimages and pdftoppm (poppler-utils; .ci/run
+// installs it). When the tools are missing a test skips locally and fails under CI=true.
 package pdftest
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -53,6 +56,23 @@ func Images(t testing.TB, pdf []byte) [][]byte {
 		out = append(out, b)
 	}
 	return out
+}
+
+// Page renders page 1 of pdf in shades of grey at dpi dots per inch
+// (pdftoppm -gray), as it would print.
+func Page(t testing.TB, pdf []byte, dpi int) image.Image {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "page")
+	run(t, "pdftoppm", pdf, "-gray", "-png", "-singlefile", "-r", strconv.Itoa(dpi), "{in}", root)
+	b, err := os.ReadFile(root + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }
 
 func run(t testing.TB, tool string, pdf []byte, args ...string) string {
