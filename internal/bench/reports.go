@@ -92,6 +92,9 @@ func (r *Runner) measureReports(ctx context.Context, admin, manager Session) err
 		n = 3
 	}
 	for _, x := range loads {
+		if !r.selected(x.load.Name) {
+			continue
+		}
 		if err := r.measure(ctx, x.load, x.t); err != nil {
 			return err
 		}
