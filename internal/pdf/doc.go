@@ -106,6 +106,8 @@ func newDoc(orientation string, m Meta) *Doc {
 	f.SetCreationDate(m.Created)
 	f.SetModificationDate(m.Created)
 	f.SetDisplayMode("fullpage", "single")
+	f.SetCompression(false) // finish deflates the streams
+
 	f.SetMargins(72, 72, 72)
 	f.SetAutoPageBreak(true, 72)
 	f.SetCellMargin(0)
@@ -343,7 +345,7 @@ func (d *Doc) Output(w io.Writer) error {
 	if err := d.f.Output(&buf); err != nil {
 		return fmt.Errorf("pdf: output: %w", err)
 	}
-	out, err := withLang(buf.Bytes(), d.meta.Lang)
+	out, err := finish(buf.Bytes(), d.meta.Lang)
 	if err != nil {
 		return err
 	}
