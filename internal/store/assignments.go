@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -48,14 +47,15 @@ const assignmentColumns = `a.id, a.user_id, a.course_id, a.cycle, a.source, a.as
 
 // Assignments stores assignments and lesson progress.
 type Assignments struct {
-	db      *sqlx.DB
-	once    sync.Once
-	player  *sqlx.Stmt
-	prepErr error
+	db     *sqlx.DB
+	player prepared
+	record prepared
 }
 
 // NewAssignments returns the assignment store.
-func NewAssignments(db *sqlx.DB) *Assignments { return &Assignments{db: db} }
+func NewAssignments(db *sqlx.DB) *Assignments {
+	return &Assignments{db: db, player: prepared{query: playerStateSQL}, record: prepared{query: recordLessonSQL}}
+}
 
 // LearnerAssignment is an assignment as "My training" lists it.
 type LearnerAssignment struct {
@@ -120,9 +120,15 @@ const recordLessonSQL = `WITH ins AS (
 // lesson > 0 and the assignment is open and available, records the lesson
 // as opened (first opening only). Reopening a lesson is one prepared
 // read; the first opening adds one write. Lesson 0 only reads.
+//
+// The write commits without waiting for its WAL flush (synchronous_commit
+// off for this transaction only): a crash can lose the last fraction of a
+// second of lesson openings, never a completion, and losing one only
+// means the learner opens that lesson again. Waiting for the disk would
+// bound lesson openings by this machine's flush time instead.
 func (s *Assignments) OpenLesson(ctx context.Context, userID, courseID int64, lesson int, now time.Time) (PlayerState, error) {
 	var st PlayerState
-	stmt, err := s.prepared()
+	stmt, err := s.player.get(s.db)
 	if err != nil {
 		return st, err
 	}
@@ -132,12 +138,31 @@ func (s *Assignments) OpenLesson(ctx context.Context, userID, courseID int64, le
 	if lesson <= 0 || st.Status != StatusOpen || st.AvailableFrom.After(now) || st.hasOpened(lesson) {
 		return st, nil
 	}
-	if _, err := s.db.ExecContext(ctx, recordLessonSQL, st.AssignmentID, lesson, now); err != nil {
+	if err := s.recordLesson(ctx, st.AssignmentID, lesson, now); err != nil {
 		return st, fmt.Errorf("store: record lesson: %w", err)
 	}
 	st.Opened = append(st.Opened, int64(lesson))
 	sort.Slice(st.Opened, func(i, j int) bool { return st.Opened[i] < st.Opened[j] })
 	return st, nil
+}
+
+func (s *Assignments) recordLesson(ctx context.Context, assignmentID int64, lesson int, now time.Time) error {
+	stmt, err := s.record.get(s.db)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		return err
+	}
+	if _, err := tx.StmtxContext(ctx, stmt).ExecContext(ctx, assignmentID, lesson, now); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 func (st PlayerState) hasOpened(lesson int) bool {
@@ -147,17 +172,6 @@ func (st PlayerState) hasOpened(lesson int) bool {
 		}
 	}
 	return false
-}
-
-// prepared prepares the player query once per store.
-func (s *Assignments) prepared() (*sqlx.Stmt, error) {
-	s.once.Do(func() {
-		s.player, s.prepErr = s.db.Preparex(playerStateSQL)
-		if s.prepErr != nil {
-			s.prepErr = fmt.Errorf("store: prepare player state: %w", s.prepErr)
-		}
-	})
-	return s.player, s.prepErr
 }
 
 // LatestForUpdateTx locks and returns the newest cycle of a person's

@@ -20,10 +20,15 @@ type Session struct {
 }
 
 // Sessions stores sessions in PostgreSQL, shared by every app instance.
-type Sessions struct{ db *sqlx.DB }
+type Sessions struct {
+	db       *sqlx.DB
+	signedIn prepared
+}
 
 // NewSessions returns the session store.
-func NewSessions(db *sqlx.DB) *Sessions { return &Sessions{db: db} }
+func NewSessions(db *sqlx.DB) *Sessions {
+	return &Sessions{db: db, signedIn: prepared{query: signedInSQL}}
+}
 
 // Create stores a new session.
 func (s *Sessions) Create(ctx context.Context, sess Session) error {
@@ -46,17 +51,24 @@ type SignedIn struct {
 	Scopes        pq.Int64Array `db:"scopes"`
 }
 
+// signedInSQL reads a live session with its person: every signed-in
+// request runs it, so it is prepared once.
+const signedInSQL = `SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at,
+		u.org_id, u.name, u.is_admin, u.is_facilitator,
+		COALESCE((SELECT array_agg(ms.org_id ORDER BY ms.org_id) FROM manager_scopes ms WHERE ms.user_id = u.id), '{}') AS scopes
+	FROM sessions s JOIN users u ON u.id = s.user_id
+	WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.deactivated_at IS NULL`
+
 // GetSignedIn returns the live session of an active user with the user's
 // flags and manager scopes, in one indexed query. It refreshes last_seen_at
 // at most once a minute.
 func (s *Sessions) GetSignedIn(ctx context.Context, hash []byte, now time.Time, idle time.Duration) (SignedIn, error) {
 	var si SignedIn
-	err := s.db.GetContext(ctx, &si, `SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at,
-		u.org_id, u.name, u.is_admin, u.is_facilitator,
-		COALESCE((SELECT array_agg(ms.org_id ORDER BY ms.org_id) FROM manager_scopes ms WHERE ms.user_id = u.id), '{}') AS scopes
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.deactivated_at IS NULL`,
-		hash, now, now.Add(-idle))
+	stmt, err := s.signedIn.get(s.db)
+	if err != nil {
+		return si, err
+	}
+	err = stmt.GetContext(ctx, &si, hash, now, now.Add(-idle))
 	if err = notFound(err); err != nil {
 		return si, fmt.Errorf("store: session: %w", err)
 	}
