@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,6 +16,9 @@ import (
 type learningArea struct {
 	svc  *learning.Service
 	orgs *store.Orgs
+	// checks caches each lesson's knowledge checks without feedback
+	// (*catalog.Lesson → template.HTML): the same for every learner.
+	checks sync.Map
 }
 
 // initLearning builds the learning service (over the synced catalog) and
@@ -37,7 +41,6 @@ func (a *App) learningRoutes(app fiber.Router, g groups) {
 	g.my.Get("/", a.handleMyTraining)
 	g.my.Get("/courses/:slug", a.handlePlayerCourse)
 	g.my.Get("/courses/:slug/lessons/:n", a.handleLesson)
-	g.my.Post("/courses/:slug/lessons/:n/checks/:i", a.handleLessonCheck)
 	g.my.Get("/courses/:slug/check", a.handleFinalCheck)
 	g.my.Post("/courses/:slug/check", a.handleFinalCheckSubmit)
 	g.my.Get("/courses/:slug/attempts/:id", a.handleAttempt)

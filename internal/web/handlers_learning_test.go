@@ -59,12 +59,24 @@ func TestLearnerJourney(t *testing.T) {
 	if strings.Contains(r.Body, "<script>alert") {
 		t.Error("lesson HTML rendered raw script")
 	}
-	r = c.post("/my/courses/sample-course/lessons/1/checks/1", url.Values{"option": {"0"}})
+	// Knowledge checks are GET forms (practice: nothing is recorded).
+	expect(t, r, 200, `<form method="get" action="/my/courses/sample-course/lessons/1#check-1"`, `name="check" value="1"`)
+	r = c.get("/my/courses/sample-course/lessons/1?check=1&option=0")
 	expect(t, r, 200, "That is right.", "Right.", `value="0" checked`)
-	r = c.post("/my/courses/sample-course/lessons/1/checks/1", url.Values{"option": {"1"}})
+	r = c.get("/my/courses/sample-course/lessons/1?check=1&option=1")
 	expect(t, r, 200, "Not quite.", "That is for emergencies.")
-	expect(t, c.post("/my/courses/sample-course/lessons/1/checks/1", url.Values{"option": {"9"}}), 400)
-	expect(t, c.post("/my/courses/sample-course/lessons/1/checks/2", url.Values{"option": {"0"}}), 404)
+	if strings.Contains(r.Body, `value="0" checked`) {
+		t.Error("feedback kept an option the learner did not choose")
+	}
+	expect(t, c.get("/my/courses/sample-course/lessons/1?check=1"), 200, "Choose an answer, then check it.")
+	expect(t, c.get("/my/courses/sample-course/lessons/1"), 200, "Check your understanding")
+	if r := c.get("/my/courses/sample-course/lessons/1"); strings.Contains(r.Body, "That is right.") || strings.Contains(r.Body, "checked") {
+		t.Error("an answer's feedback leaked into the cached checks")
+	}
+	expect(t, c.get("/my/courses/sample-course/lessons/1?check=1&option=9"), 400)
+	expect(t, c.get("/my/courses/sample-course/lessons/1?check=1&option=x"), 400)
+	expect(t, c.get("/my/courses/sample-course/lessons/1?check=2&option=0"), 404)
+	expect(t, c.get("/my/courses/sample-course/lessons/1?check=0"), 404)
 	expect(t, c.get("/my"), 200, "In progress", "1 of 2 lessons opened")
 
 	expect(t, c.get("/my/courses/sample-course/lessons/2"), 200, `rel="prev"`, "Go to the final check")

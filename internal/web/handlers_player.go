@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,14 +14,16 @@ import (
 
 // playerView is what the course and lesson pages show.
 type playerView struct {
-	P        learning.Player
-	Course   *catalog.Course
-	Lesson   *catalog.Lesson // nil on the course page
-	Outline  []outlineItem
-	Prev     int // 0: none
-	Next     int // 0: none
-	Notice   string
-	Feedback *checkFeedback
+	P         learning.Player
+	Course    *catalog.Course
+	Lesson    *catalog.Lesson // nil on the course page
+	Outline   []outlineItem
+	Prev      int // 0: none
+	Next      int // 0: none
+	PrevTitle string
+	NextTitle string
+	Notice    string
+	Checks    template.HTML // the lesson's knowledge checks, with any feedback
 }
 
 // outlineItem is one lesson in the outline.
@@ -47,10 +50,10 @@ func newPlayerView(p learning.Player) playerView {
 	if p.Lesson > 0 {
 		v.Lesson = &p.Course.Lessons[p.Lesson-1]
 		if p.Lesson > 1 {
-			v.Prev = p.Lesson - 1
+			v.Prev, v.PrevTitle = p.Lesson-1, p.Course.Lessons[p.Lesson-2].Title
 		}
 		if p.Lesson < len(p.Course.Lessons) {
-			v.Next = p.Lesson + 1
+			v.Next, v.NextTitle = p.Lesson+1, p.Course.Lessons[p.Lesson].Title
 		}
 	}
 	return v
@@ -72,39 +75,19 @@ func (a *App) handlePlayerCourse(c *fiber.Ctx) error {
 	return a.render(c, fiber.StatusOK, "learning_course", learnerPage(p.Course, p.Course.Title, v))
 }
 
-// handleLesson shows one lesson and records it as opened.
+// handleLesson shows one lesson and records it as opened. With ?check=N
+// it answers knowledge check N with the chosen options (?option=...):
+// the lesson is shown again with feedback. Checks are practice: nothing is
+// recorded or graded, so they are plain GET forms.
 func (a *App) handleLesson(c *fiber.Ctx) error {
-	return a.lessonPage(c, nil)
-}
-
-// handleLessonCheck answers one knowledge check: the lesson is shown again
-// with feedback on the chosen options. Nothing is recorded or graded.
-func (a *App) handleLessonCheck(c *fiber.Ctx) error {
-	i, err := strconv.Atoi(c.Params("i"))
-	if err != nil || i < 1 {
-		return store.ErrNotFound
-	}
-	var chosen []int
-	for _, raw := range c.Request().PostArgs().PeekMulti("option") {
-		n, err := strconv.Atoi(string(raw))
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, "That answer is not one of the choices.")
-		}
-		chosen = append(chosen, n)
-	}
-	return a.lessonPage(c, &lessonAnswer{check: i, chosen: chosen})
-}
-
-type lessonAnswer struct {
-	check  int
-	chosen []int
-}
-
-func (a *App) lessonPage(c *fiber.Ctx, ans *lessonAnswer) error {
 	slug := c.Params("slug")
 	n, err := strconv.Atoi(c.Params("n"))
 	if err != nil || n < 1 {
 		return store.ErrNotFound
+	}
+	ans, err := lessonAnswerOf(c)
+	if err != nil {
+		return err
 	}
 	p, err := a.learning.svc.Player(c.UserContext(), viewerOf(c).ID, slug, n)
 	if errors.Is(err, learning.ErrNotAvailable) {
@@ -114,18 +97,78 @@ func (a *App) lessonPage(c *fiber.Ctx, ans *lessonAnswer) error {
 		return a.notAssigned(c, slug, err)
 	}
 	v := newPlayerView(p)
-	if ans != nil {
-		if ans.check > len(v.Lesson.Checks) {
-			return store.ErrNotFound
-		}
-		fb, ok := answerCheck(v.Lesson.Checks[ans.check-1], ans)
-		if !ok {
-			return fiber.NewError(fiber.StatusBadRequest, "That answer is not one of the choices.")
-		}
-		v.Feedback = &fb
+	if v.Checks, err = a.lessonChecks(p, v.Lesson, ans); err != nil {
+		return err
 	}
 	title := v.Lesson.Title + " · " + p.Course.Title
 	return a.render(c, fiber.StatusOK, "learning_lesson", learnerPage(p.Course, title, v))
+}
+
+// lessonAnswer is a knowledge-check answer from the query string.
+type lessonAnswer struct {
+	check  int
+	chosen []int
+}
+
+// lessonAnswerOf reads ?check=N&option=... (nil without check).
+func lessonAnswerOf(c *fiber.Ctx) (*lessonAnswer, error) {
+	args := c.Request().URI().QueryArgs()
+	raw := args.Peek("check")
+	if raw == nil {
+		return nil, nil
+	}
+	i, err := strconv.Atoi(string(raw))
+	if err != nil || i < 1 {
+		return nil, store.ErrNotFound
+	}
+	ans := &lessonAnswer{check: i}
+	for _, raw := range args.PeekMulti("option") {
+		n, err := strconv.Atoi(string(raw))
+		if err != nil {
+			return nil, fiber.NewError(fiber.StatusBadRequest, "That answer is not one of the choices.")
+		}
+		ans.chosen = append(ans.chosen, n)
+	}
+	return ans, nil
+}
+
+// checksView is what the lesson-checks partial shows.
+type checksView struct {
+	Slug     string
+	Lesson   int
+	Checks   []catalog.Question
+	Feedback *checkFeedback
+}
+
+// lessonChecks renders the lesson's knowledge checks: without an answer
+// they are the same for everyone and come from the cache.
+func (a *App) lessonChecks(p learning.Player, l *catalog.Lesson, ans *lessonAnswer) (template.HTML, error) {
+	if len(l.Checks) == 0 {
+		if ans != nil {
+			return "", store.ErrNotFound
+		}
+		return "", nil
+	}
+	cv := checksView{Slug: p.Course.Slug, Lesson: p.Lesson, Checks: l.Checks}
+	if ans == nil {
+		if h, ok := a.learning.checks.Load(l); ok {
+			return h.(template.HTML), nil
+		}
+		h, err := a.tmpl.Fragment("lesson-checks", cv)
+		if err == nil {
+			a.learning.checks.Store(l, h)
+		}
+		return h, err
+	}
+	if ans.check > len(l.Checks) {
+		return "", store.ErrNotFound
+	}
+	fb, ok := answerCheck(l.Checks[ans.check-1], ans)
+	if !ok {
+		return "", fiber.NewError(fiber.StatusBadRequest, "That answer is not one of the choices.")
+	}
+	cv.Feedback = &fb
+	return a.tmpl.Fragment("lesson-checks", cv)
 }
 
 // answerCheck gives the feedback for the chosen options of a knowledge

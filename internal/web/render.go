@@ -26,10 +26,17 @@ type Page struct {
 	Data      any
 }
 
-// Templates holds one parsed template set per page, checked at start-up.
+// Templates holds one parsed template set per page, checked at start-up,
+// and the layouts and partials alone for fragments rendered on their own.
 type Templates struct {
-	pages map[string]*template.Template
+	pages     map[string]*template.Template
+	fragments *template.Template
 }
+
+// staticPartials are the partials that show the same for every visitor
+// (they use no data): each is executed once at start-up and pages include
+// the result with {{static "name"}}, so a page pays one action for them.
+var staticPartials = []string{"helplines", "content-note"}
 
 // QuickExitURL is the neutral page the quick exit replaces the page with.
 const QuickExitURL = "https://www.weather.gov/"
@@ -37,17 +44,39 @@ const QuickExitURL = "https://www.weather.gov/"
 // ParseTemplates parses layouts and partials once, then each page on top of
 // a clone, so every page defines its own "title" and "content".
 func ParseTemplates(fsys fs.FS, funcs template.FuncMap) (*Templates, error) {
-	base := template.New("base").Funcs(baseFuncs()).Funcs(funcs)
+	static := map[string]template.HTML{}
+	base := template.New("base").Funcs(baseFuncs()).Funcs(funcs).Funcs(template.FuncMap{
+		"static": func(name string) (template.HTML, error) {
+			if h, ok := static[name]; ok {
+				return h, nil
+			}
+			return "", fmt.Errorf("web: %q is not a static partial", name)
+		},
+	})
 	for _, pattern := range []string{"layouts/*.html", "partials/*.html"} {
 		if _, err := base.ParseFS(fsys, pattern); err != nil {
 			return nil, fmt.Errorf("web: parse %s: %w", pattern, err)
 		}
 	}
+	for _, name := range staticPartials {
+		if base.Lookup(name) == nil {
+			continue
+		}
+		h, err := executeClone(base, name, nil)
+		if err != nil {
+			return nil, err
+		}
+		static[name] = h
+	}
+	fragments, err := base.Clone()
+	if err != nil {
+		return nil, err
+	}
 	names, err := fs.Glob(fsys, "pages/*.html")
 	if err != nil {
 		return nil, err
 	}
-	t := &Templates{pages: map[string]*template.Template{}}
+	t := &Templates{pages: map[string]*template.Template{}, fragments: fragments}
 	for _, name := range names {
 		clone, err := base.Clone()
 		if err != nil {
@@ -59,6 +88,30 @@ func ParseTemplates(fsys fs.FS, funcs template.FuncMap) (*Templates, error) {
 		t.pages[strings.TrimSuffix(path.Base(name), ".html")] = clone
 	}
 	return t, nil
+}
+
+// executeClone executes one template of a clone of set (an executed set
+// can no longer be cloned) into HTML.
+func executeClone(set *template.Template, name string, data any) (template.HTML, error) {
+	c, err := set.Clone()
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := c.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// Fragment executes one partial on its own (a part of a page that is
+// rendered apart, e.g. to be cached).
+func (t *Templates) Fragment(name string, data any) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := t.fragments.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return template.HTML(buf.String()), nil
 }
 
 // Has reports whether a page template exists.
