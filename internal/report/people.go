@@ -30,14 +30,19 @@ var Statuses = map[string]string{
 }
 
 // Sorts are the drill-down's sort keys and the output columns they order
-// by; the pair's key ends every order, so pages never overlap.
+// by; the pair's key ends every order, so pages never overlap. Orders on
+// report_pairs' own columns (pairSorts) are cut to the page inside the
+// pairs query, where PostgreSQL can walk an index in sort order.
 var Sorts = map[string][]string{
-	"name":     {"user_name", "org_name"},
+	"name":     {"user_name"},
 	"org":      {"org_name", "user_name"},
 	"course":   {"course_title", "user_name"},
 	"due":      {"due_at", "user_name"},
 	"activity": {"last_activity_at", "user_name"},
 }
+
+// pairSorts are the sorts on report_pairs' own columns.
+var pairSorts = map[string]bool{"name": true, "due": true}
 
 // PageSize is the drill-down's page length; MaxPage bounds offset paging
 // (past it, narrow the filters or export the CSV).
@@ -109,11 +114,15 @@ type Person struct {
 func (p Person) Complete() bool { return p.HasCredit && !p.Lapsed }
 
 // peopleQuery builds the drill-down query: $1 the report day, $2 the
-// view's roots, then the filters' arguments; limit is appended to the
-// sorted inner query. In a scoped view the matching pairs are fetched
-// first through the organization index (the OFFSET 0 fence) and then
-// sorted: walking a statewide index in sort order and skipping everyone
-// outside a small subtree would read most of the state.
+// view's roots, then the filters' arguments; limit cuts the sorted rows.
+// Sorted on the pairs' own columns, the page is cut in the pairs query
+// itself and PostgreSQL chooses, from the scope's size, between walking
+// the statewide name or due-date index until the page is full (a large
+// district: a few thousand index entries) and fetching a small team's
+// pairs through the organization index and sorting them. Other sorts
+// need the joined names, so in a scoped view the matching pairs are
+// fetched first through the organization index (the OFFSET 0 fence) and
+// sorted after.
 func peopleQuery(v View, f Filter, limit string) (string, []any) {
 	args := []any{nil, v.rootsArg()}
 	arg := func(x any) string { args = append(args, x); return "$" + strconv.Itoa(len(args)) }
@@ -153,7 +162,10 @@ func peopleQuery(v View, f Filter, limit string) (string, []any) {
 	}
 	order = append(order, "user_id", "course_id")
 	fence := ""
-	if v.roots() != nil || f.Org != 0 {
+	switch {
+	case limit != "" && pairSorts[f.Sort]:
+		fence, limit = "ORDER BY "+strings.Join(order, ", ")+" "+limit, ""
+	case v.roots() != nil || f.Org != 0:
 		fence = "OFFSET 0"
 	}
 	// The last activity is read after the page is cut, unless it orders it.
