@@ -90,7 +90,7 @@ func TestCertificatePDFHasEveryField(t *testing.T) {
 			if imgs := pdftest.Images(t, buf.Bytes()); len(imgs) != 0 {
 				t.Errorf("%d images in the PDF, want the QR code drawn as vector modules", len(imgs))
 			}
-			if got := decodeQR(t, pdftest.Page(t, buf.Bytes(), 150)); got != verifyURL {
+			if got := decodeQR(t, pdftest.Page(t, buf.Bytes(), 1, 150)); got != verifyURL {
 				t.Errorf("QR code on the printed page reads %q, want %q", got, verifyURL)
 			}
 		})
@@ -114,7 +114,7 @@ func TestQRDrawsTheEncodersModules(t *testing.T) {
 	// The square's top left corner is at (628, 444) on the page, 104
 	// points wide; render at 2 pixels a point (5 a module) to sample module centres.
 	const scale, left, top, size = 2.0, 628.0, 444.0, 104.0
-	page := pdftest.Page(t, buf.Bytes(), 72*scale)
+	page := pdftest.Page(t, buf.Bytes(), 1, 72*scale)
 	m := size / float64(len(bitmap))
 	for r, row := range bitmap {
 		for c, set := range row {

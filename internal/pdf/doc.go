@@ -78,6 +78,13 @@ type Doc struct {
 	style  Style
 	margin float64
 	err    error
+	// What gofpdf has selected, so that setting it again, which gofpdf
+	// writes out again, is skipped; gray -1 and a nil face are unknown.
+	gray     int
+	selected struct {
+		face *face
+		size float64
+	}
 }
 
 // NewLetter starts a portrait US Letter document (612 × 792 pt) with
@@ -90,7 +97,7 @@ func NewLandscape(m Meta) *Doc { return newDoc("L", m) }
 
 func newDoc(orientation string, m Meta) *Doc {
 	f := gofpdf.NewCustom(&gofpdf.InitType{OrientationStr: orientation, UnitStr: "pt", SizeStr: "Letter"})
-	d := &Doc{f: f, meta: m, added: map[*face]bool{}, margin: 72}
+	d := &Doc{f: f, meta: m, added: map[*face]bool{}, margin: 72, gray: -1}
 	d.faces, d.err = loadFaces()
 	if m.Creator == "" {
 		m.Creator = "Waymark"
@@ -129,11 +136,18 @@ func (d *Doc) AddPage() { d.f.AddPage() }
 
 // OnPageStart runs fn at the start of every page (a running header);
 // OnPageEnd runs fn with the page number at the end of every page.
-func (d *Doc) OnPageStart(fn func()) { d.f.SetHeaderFunc(fn) }
+func (d *Doc) OnPageStart(fn func()) { d.f.SetHeaderFunc(func() { fn(); d.forget() }) }
 
 // OnPageEnd runs fn with the page number at the end of every page (a footer).
 func (d *Doc) OnPageEnd(fn func(page int)) {
-	d.f.SetFooterFunc(func() { fn(d.f.PageNo()) })
+	d.f.SetFooterFunc(func() { fn(d.f.PageNo()); d.forget() })
+}
+
+// forget what gofpdf has selected: after a header or footer, gofpdf puts
+// back the grey and font that were selected before the page break.
+func (d *Doc) forget() {
+	d.gray = -1
+	d.selected.face = nil
 }
 
 // PageSize is the page's width and height in points.
@@ -184,11 +198,18 @@ func (d *Doc) use(fc *face) {
 		d.f.AddUTF8FontFromBytes(fc.key, fc.style, append([]byte(nil), fc.bytes...))
 		d.added[fc] = true
 	}
-	d.f.SetFont(fc.key, fc.style, d.style.Size)
+	if d.selected.face != fc || d.selected.size != d.style.Size {
+		d.f.SetFont(fc.key, fc.style, d.style.Size)
+		d.selected.face, d.selected.size = fc, d.style.Size
+	}
 }
 
 // SetGray sets the text, line and fill grey level: 0 black … 255 white.
 func (d *Doc) SetGray(level int) {
+	if level == d.gray {
+		return
+	}
+	d.gray = level
 	d.f.SetTextColor(level, level, level)
 	d.f.SetDrawColor(level, level, level)
 	d.f.SetFillColor(level, level, level)

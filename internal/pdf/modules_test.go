@@ -34,7 +34,7 @@ func TestModulesDrawTheBitmap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := pdftest.Page(t, out, 72)
+	page := pdftest.Page(t, out, 1, 72)
 	for r, row := range bitmap {
 		for c, set := range row {
 			if got := dark(page, int(x)+10*c+5, int(y)+10*r+5); got != set {
@@ -68,7 +68,7 @@ func TestModulesLeaveNoSeams(t *testing.T) {
 		t.Fatal(err)
 	}
 	const dpi = 150
-	page := pdftest.Page(t, out, dpi)
+	page := pdftest.Page(t, out, 1, dpi)
 	px := func(pt float64) int { return int(pt * dpi / 72) }
 	for y := px(100.7) + 2; y < px(100.7+n*2.5366)-2; y++ {
 		for x := px(100.3) + 2; x < px(100.3+n*2.5366)-2; x++ {

@@ -58,12 +58,12 @@ func Images(t testing.TB, pdf []byte) [][]byte {
 	return out
 }
 
-// Page renders page 1 of pdf in shades of grey at dpi dots per inch
-// (pdftoppm -gray), as it would print.
-func Page(t testing.TB, pdf []byte, dpi int) image.Image {
+// Page renders page n (from 1) of pdf in shades of grey at dpi dots per
+// inch (pdftoppm -gray), as it would print.
+func Page(t testing.TB, pdf []byte, n, dpi int) image.Image {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "page")
-	run(t, "pdftoppm", pdf, "-gray", "-png", "-singlefile", "-r", strconv.Itoa(dpi), "{in}", root)
+	run(t, "pdftoppm", pdf, "-gray", "-png", "-singlefile", "-f", strconv.Itoa(n), "-r", strconv.Itoa(dpi), "{in}", root)
 	b, err := os.ReadFile(root + ".png")
 	if err != nil {
 		t.Fatal(err)
