@@ -15,6 +15,7 @@ import (
 // runServe serves HTTP until SIGINT/SIGTERM, then lets in-flight requests
 // finish and closes the pool.
 func runServe(ctx context.Context, _ []string, out io.Writer) error {
+	tuneGC()
 	cfg, db, err := openDB(ctx)
 	if err != nil {
 		return err
