@@ -180,6 +180,13 @@ func (r *Runner) loadAll(ctx context.Context, s *subjects) error {
 			return err
 		}
 	}
+	// Thousands of sessions appeared at once; in service they accumulate
+	// and autovacuum keeps their statistics. Without this the server's
+	// prepared session lookup keeps the plan made for an empty table (a
+	// sequential scan) until autovacuum runs.
+	if _, err := r.db.ExecContext(ctx, `ANALYZE sessions`); err != nil {
+		return err
+	}
 	each := func(m map[int64][]string) []Request {
 		var out []Request
 		for _, l := range learners {
