@@ -23,7 +23,10 @@ type Page struct {
 	Flash     string
 	QuickExit bool
 	Lang      string
-	Data      any
+	// NotEnglish is set by render when the page's language is not English:
+	// the site's own header, footer and links then say lang="en".
+	NotEnglish bool
+	Data       any
 }
 
 // Templates holds one parsed template set per page, checked at start-up,
@@ -36,7 +39,7 @@ type Templates struct {
 // staticPartials are the partials that show the same for every visitor
 // (they use no data): each is executed once at start-up and pages include
 // the result with {{static "name"}}, so a page pays one action for them.
-var staticPartials = []string{"helplines", "content-note"}
+var staticPartials = []string{"helplines", "content-note", "quick-exit-link"}
 
 // QuickExitURL is the neutral page the quick exit replaces the page with.
 const QuickExitURL = "https://www.weather.gov/"
@@ -172,6 +175,7 @@ func (a *App) render(c *fiber.Ctx, status int, name string, p Page) error {
 	}
 	p.Viewer = viewerOf(c)
 	p.CSRF = a.csrfToken(c)
+	p.NotEnglish = p.Lang != "" && p.Lang != "en"
 	if p.Flash == "" {
 		p.Flash = a.takeFlash(c)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/waymark/waymark/internal/catalog"
@@ -18,29 +19,7 @@ import (
 // knowledge-check options, as a signed-in learner sees it: the part of
 // the lesson page's CPU that is ours to shrink.
 func BenchmarkRenderLessonPage(b *testing.B) {
-	roles, err := seed.LoadRoles(seeds.FS)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cat, err := catalog.Load(os.DirFS("../../courses"), seed.RoleSet(roles))
-	if err != nil {
-		b.Fatal(err)
-	}
-	course, lesson := heaviestLesson(cat)
-	tmpl, err := ParseTemplates(templates.FS, template.FuncMap{"roleName": func(code string) string { return code }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	pl := learning.Player{Course: course, Lesson: lesson}
-	v := newPlayerView(pl)
-	// The checks without feedback come from the handler's cache.
-	if v.Checks, err = tmpl.Fragment("lesson-checks", checksView{Slug: course.Slug, Lesson: lesson, Checks: v.Lesson.Checks}); err != nil {
-		b.Fatal(err)
-	}
-	p := learnerPage(course, v.Lesson.Title+" · "+course.Title, v)
-	p.Viewer = &Viewer{ID: 1, Name: "Pat Learner", CSRF: "csrf-token-0123456789abcdef"}
-	p.CSRF = p.Viewer.CSRF
-	t := tmpl.pages["learning_lesson"]
+	t, p := lessonPageFixture(b)
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {
@@ -52,8 +31,54 @@ func BenchmarkRenderLessonPage(b *testing.B) {
 	b.ReportMetric(float64(buf.Len()), "bytes/page")
 }
 
-// heaviestLesson is the lesson with the most check options in the catalog
-// (the first of a sensitive course when tied), with its course.
+// TestChromeLanguage renders the lesson page of a Spanish course: the
+// page is lang="es", the site's own header, links and footer lang="en".
+func TestChromeLanguage(t *testing.T) {
+	tmpl, p := lessonPageFixture(t)
+	p.Lang, p.NotEnglish = "es", true
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "base", p); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{`<html lang="es">`, `<div class="quick-exit-bar" lang="en">`, `<a class="skip-link" href="#main" lang="en">`,
+		`<header class="site-header" lang="en">`, `<footer class="site-footer" lang="en">`, `id="quick-exit"`, QuickExitURL} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+}
+
+// lessonPageFixture is the lesson page template and data for the real
+// course lesson with the most knowledge-check options.
+func lessonPageFixture(tb testing.TB) (*template.Template, Page) {
+	tb.Helper()
+	roles, err := seed.LoadRoles(seeds.FS)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cat, err := catalog.Load(os.DirFS("../../courses"), seed.RoleSet(roles))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	course, lesson := heaviestLesson(cat)
+	tmpl, err := ParseTemplates(templates.FS, template.FuncMap{"roleName": func(code string) string { return code }})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	v := newPlayerView(learning.Player{Course: course, Lesson: lesson})
+	// The checks without feedback come from the handler's cache.
+	if v.Checks, err = tmpl.Fragment("lesson-checks", checksView{Slug: course.Slug, Lesson: lesson, Checks: v.Lesson.Checks}); err != nil {
+		tb.Fatal(err)
+	}
+	p := learnerPage(course, v.Lesson.Title+" · "+course.Title, v)
+	p.Viewer = &Viewer{ID: 1, Name: "Pat Learner", CSRF: "csrf-token-0123456789abcdef"}
+	p.CSRF = p.Viewer.CSRF
+	return tmpl.pages["learning_lesson"], p
+}
+
+// heaviestLesson is the lesson with the most check options in the catalog,
+// with its course.
 func heaviestLesson(cat *catalog.Catalog) (*catalog.Course, int) {
 	var best *catalog.Course
 	bestN, bestScore := 0, -1
