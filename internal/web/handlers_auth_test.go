@@ -110,3 +110,21 @@ func TestStateChangesNeedCSRFToken(t *testing.T) {
 		t.Fatalf("sign-out with the token: %d", r.Status)
 	}
 }
+
+// TestSignInFieldErrors leaves both fields empty: the form comes back
+// with an error summary linking to each field and each field marked.
+func TestSignInFieldErrors(t *testing.T) {
+	app := newApp(t)
+	c := newClient(t, app)
+	c.get("/login")
+	r := c.post("/login", url.Values{"email": {""}, "password": {""}})
+	if r.Status != 422 {
+		t.Fatalf("status %d, want 422", r.Status)
+	}
+	for _, want := range []string{`<div class="error-summary" role="alert">`, `<a href="#email">Enter your email address.</a>`,
+		`<a href="#password">Enter your password.</a>`, `aria-describedby="email-error"`, `aria-describedby="password-error"`} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+}
