@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/store"
@@ -97,4 +98,29 @@ func (s *Service) Nudge(ctx context.Context, v View, actorID, assignmentID int64
 			After: map[string]any{"kind": NudgeKind, "dedupe_key": msg.DedupeKey, "user_id": t.UserID}})
 	})
 	return queued, err
+}
+
+// NudgedToday reports which of the assignments already had a nudge queued
+// today (the page shows that instead of the button): one lookup on the
+// outbox's dedupe key index.
+func (s *Service) NudgedToday(ctx context.Context, assignmentIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(assignmentIDs) == 0 {
+		return out, nil
+	}
+	today := s.Today()
+	keys := make([]string, len(assignmentIDs))
+	byKey := make(map[string]int64, len(assignmentIDs))
+	for i, id := range assignmentIDs {
+		keys[i] = NudgeKey(id, today)
+		byKey[keys[i]] = id
+	}
+	var found []string
+	if err := s.db.SelectContext(ctx, &found, `SELECT dedupe_key FROM email_outbox WHERE dedupe_key = ANY($1)`, pq.Array(keys)); err != nil {
+		return nil, fmt.Errorf("report: nudged today: %w", err)
+	}
+	for _, k := range found {
+		out[byKey[k]] = true
+	}
+	return out, nil
 }

@@ -48,6 +48,7 @@ type personRow struct {
 	CreditUntil  string
 	LastActivity string
 	CanNudge     bool
+	NudgedToday  bool // a reminder was queued today: one a day at most
 }
 
 // peoplePage is the drill-down's data.
@@ -191,9 +192,19 @@ func (a *App) handleReportsPeople(c *fiber.Ctx) error {
 		p.First = (f.Page-1)*report.PageSize + 1
 		p.Last = p.First + len(rows) - 1
 	}
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.AssignmentID)
+	}
+	nudged, err := a.reports.svc.NudgedToday(ctx, ids)
+	if err != nil {
+		return err
+	}
 	loc := a.cfg.Location
 	for _, r := range rows {
-		p.Rows = append(p.Rows, a.personRow(r, loc))
+		row := a.personRow(r, loc)
+		row.NudgedToday = nudged[r.AssignmentID]
+		p.Rows = append(p.Rows, row)
 	}
 	return a.render(c, fiber.StatusOK, "reports_people", Page{Title: "People behind the figures", Data: p})
 }

@@ -170,8 +170,11 @@ func TestReportNudge(t *testing.T) {
 	db := testdb.DB(t)
 	c := newClient(t, app)
 	c.login(w.manager, testfix.Password)
-	c.get("/manage/people?status=overdue")
 	back := "/manage/people?status=overdue"
+	aliceForm := `name="assignment" value="` + id(w.aliceOverdue) + `"`
+	if r := c.get(back); !strings.Contains(r.Body, aliceForm) || strings.Contains(r.Body, "Reminder sent today") {
+		t.Fatal("before any nudge the row should offer the reminder button")
+	}
 	outbox := func(assignment int64) int {
 		var n int
 		db.GetContext(context.Background(), &n, `SELECT count(*) FROM email_outbox WHERE assignment_id = $1 AND kind = 'nudge'`, assignment)
@@ -186,8 +189,12 @@ func TestReportNudge(t *testing.T) {
 	if n := outbox(w.aliceOverdue); n != 1 {
 		t.Errorf("%d nudges queued after two clicks on one day, want 1", n)
 	}
-	if r := c.get(back); !strings.Contains(r.Body, "already sent today") {
+	r := c.get(back)
+	if !strings.Contains(r.Body, "already sent today") {
 		t.Error("the second nudge does not say it was already sent")
+	}
+	if strings.Contains(r.Body, aliceForm) || !strings.Contains(r.Body, "Reminder sent today") {
+		t.Error("after today's nudge the row still offers the button instead of saying it was sent")
 	}
 	// Outside the scope: not found, nothing queued.
 	if r := c.post("/manage/people/nudge", url.Values{"assignment": {id(w.carolOverdue)}}); r.Status != 404 {
@@ -197,7 +204,7 @@ func TestReportNudge(t *testing.T) {
 		t.Errorf("a nudge outside the scope queued %d messages", n)
 	}
 	// Without the CSRF token: refused.
-	r := c.do("POST", "/manage/people/nudge", url.Values{"assignment": {id(w.aliceOverdue)}})
+	r = c.do("POST", "/manage/people/nudge", url.Values{"assignment": {id(w.aliceOverdue)}})
 	if r.Status != 403 {
 		t.Errorf("nudge without CSRF: %d", r.Status)
 	}
