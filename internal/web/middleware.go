@@ -70,7 +70,11 @@ func (a *App) accessLog(c *fiber.Ctx) error {
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	a.log.Log(c.UserContext(), level, "request", "request_id", requestID(c), "method", c.Method(),
-		"route", route, "status", status, "ms", float64(elapsed.Microseconds())/1000)
+	// Checked first: building the attributes allocates even when the level
+	// is off (LOG_LEVEL=warn logs only failed requests).
+	if ctx := c.UserContext(); a.log.Enabled(ctx, level) {
+		a.log.Log(ctx, level, "request", "request_id", requestID(c), "method", c.Method(),
+			"route", route, "status", status, "ms", float64(elapsed.Microseconds())/1000)
+	}
 	return nil
 }
