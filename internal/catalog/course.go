@@ -78,6 +78,7 @@ type Question struct {
 	Question string   `yaml:"question" json:"question"`
 	Multiple bool     `yaml:"multiple" json:"multiple"`
 	Options  []Option `yaml:"options" json:"options"`
+	Line     int      `yaml:"-" json:"-"` // where the question starts in its file
 }
 
 // Option is one answer choice with its feedback.

@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -48,5 +49,40 @@ func TestLintCatchesBadContent(t *testing.T) {
 		if !strings.Contains(probs, want) {
 			t.Errorf("lint missed %q in:\n%s", want, probs)
 		}
+	}
+}
+
+// TestLintCatchesLengthCues loads a course whose answers are given away by
+// their length and checks that the lint names the spot, the share and every
+// question; caps that are not exceeded, tied options and multiple-answer
+// questions stay quiet.
+func TestLintCatchesLengthCues(t *testing.T) {
+	cat, err := catalog.Load(os.DirFS("testdata/length-cues"), testRoles)
+	if err != nil {
+		t.Fatalf("the fixture must load cleanly: %v", err)
+	}
+	var got []string
+	for _, p := range catalog.Lint(cat) {
+		if strings.Contains(p.Msg, "single-answer questions") {
+			got = append(got, p.String())
+		}
+	}
+	want := []string{
+		"cue-course: lesson knowledge checks: the correct option is neither the longest nor the shortest in 3 of 4 single-answer questions (75%; at most 50%)",
+		"cue-course/quiz.yaml: final check: the correct option is strictly the longest in 4 of 8 single-answer questions (50%; at most 40%)",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("length-cue problems:\n%s\nwant %d", strings.Join(got, "\n"), len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(got[i], w) {
+			t.Errorf("problem %d:\n%s\nwant it to start with\n%s", i, got[i], w)
+		}
+	}
+	if !strings.HasSuffix(got[0], "01-first.md:5, 01-first.md:14, 02-second.md:4") {
+		t.Errorf("lesson problem does not name the three checks with their lines: %s", got[0])
+	}
+	if !strings.HasSuffix(got[1], "q1 (line 5), q2 (line 15), q3 (line 25), q4 (line 35)") {
+		t.Errorf("quiz problem does not name q1 to q4 with their lines: %s", got[1])
 	}
 }

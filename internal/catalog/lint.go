@@ -29,7 +29,8 @@ var (
 )
 
 // Lint applies the content rules to a loaded catalog: language, help lines,
-// lesson length, reading level and final-check shape.
+// lesson length, reading level, final-check shape and whether the length of
+// the options gives the answer away.
 func Lint(cat *Catalog) Problems {
 	var probs Problems
 	allowed := helplines.Numbers()
@@ -58,6 +59,7 @@ func Lint(cat *Catalog) Problems {
 			}
 		}
 		lintLessons(c, add)
+		lintLengthCues(c, &probs)
 		if c.Kind == KindTraining {
 			lintQuiz(c.Quiz, func(format string, args ...any) { add("quiz.yaml", format, args...) })
 		}

@@ -130,7 +130,9 @@ func ParseLesson(file string, data []byte, probs *Problems) *Lesson {
 		c.add(bodyLine, "the lesson has no text")
 	}
 	for i, q := range l.Checks {
-		checkQuestion(q, c, func(p ...any) int { return lineOf(root, 1, append([]any{"checks", i}, p...)...) }, false)
+		at := func(p ...any) int { return lineOf(root, 1, append([]any{"checks", i}, p...)...) }
+		checkQuestion(q, c, at, false)
+		l.Checks[i].Line = at()
 	}
 	seen := map[string]bool{}
 	for i, cc := range l.CoreComponents {
@@ -169,6 +171,7 @@ func ParseQuiz(file string, data []byte, probs *Problems) []Question {
 	for i, q := range quiz.Questions {
 		at := func(p ...any) int { return lineOf(root, 0, append([]any{"questions", i}, p...)...) }
 		checkQuestion(q, c, at, true)
+		quiz.Questions[i].Line = at()
 		if ids[q.ID] {
 			c.add(at("id"), "question id %q is used twice", q.ID)
 		}
