@@ -5,7 +5,6 @@ package people
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // Service changes people and organizations.
@@ -54,28 +54,11 @@ func (s *Service) peopleChanged(ctx context.Context, tx *sqlx.Tx, ids []int64) e
 }
 
 // Invalid lists what is wrong with a form or a request, by field name
-// ("form" for the whole). Pages show each message beside its field.
-type Invalid map[string]string
-
-func (e Invalid) Error() string {
-	keys := make([]string, 0, len(e))
-	for k := range e {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + ": " + e[k]
-	}
-	return "people: " + strings.Join(parts, "; ")
-}
+// ("form" for the whole); every area's forms share the type.
+type Invalid = validate.Errors
 
 // AsInvalid returns the field problems inside err, if it carries any.
-func AsInvalid(err error) (Invalid, bool) {
-	var inv Invalid
-	ok := errors.As(err, &inv)
-	return inv, ok
-}
+func AsInvalid(err error) (Invalid, bool) { return validate.As(err) }
 
 // actorRef turns an actor id into the audit log's nullable actor (0: the
 // system, e.g. a command-line import).

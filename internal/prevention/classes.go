@@ -212,7 +212,7 @@ func (s *Service) CreateClass(ctx context.Context, actor Actor, f ClassForm) (in
 	} else if cur.External {
 		c.ProgramID = &cur.ProgramID
 	}
-	if err := errs.orNil(); err != nil {
+	if err := errs.OrNil(); err != nil {
 		return 0, err
 	}
 	now := s.now()
@@ -270,7 +270,7 @@ func (s *Service) classOrg(ctx context.Context, actor Actor, code string) (*OrgC
 func (s *Service) UpdateClass(ctx context.Context, actor Actor, id int64, f ClassForm) error {
 	errs := FieldErrors{}
 	c := parseClass(f, errs)
-	if err := errs.orNil(); err != nil {
+	if err := errs.OrNil(); err != nil {
 		return err
 	}
 	return store.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
@@ -333,7 +333,7 @@ func (s *Service) SaveNotices(ctx context.Context, actor Actor, id int64, f Noti
 				errs["consents"] = fmt.Sprintf("Enter a number from 0 to %d (the class size).", before.StudentCount)
 			}
 		}
-		if err := errs.orNil(); err != nil {
+		if err := errs.OrNil(); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE prevention_classes SET opt_out_count = $2, consent_count = $3,

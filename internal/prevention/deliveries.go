@@ -196,7 +196,7 @@ func (s *Service) parseDelivery(ctx context.Context, q sqlx.QueryerContext, acto
 		}
 		d.Marks = append(d.Marks, Mark{Component: c.Key, Label: c.Label, Position: i + 1, Status: st})
 	}
-	return d, errs.orNil()
+	return d, errs.OrNil()
 }
 
 // LogDelivery records session n of a class as delivered. Only the class's

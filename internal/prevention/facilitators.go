@@ -144,7 +144,7 @@ func (s *Service) SavePlan(ctx context.Context, actor Actor, classID int64, date
 			}
 			want[n] = d
 		}
-		if err := errs.orNil(); err != nil {
+		if err := errs.OrNil(); err != nil {
 			return err
 		}
 		before, err := plan(ctx, tx, classID)

@@ -10,8 +10,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // EditWindow is how long after logging a delivered session its facilitators
@@ -56,29 +55,9 @@ type Actor struct {
 }
 
 // FieldErrors are validation messages by form field; the form re-renders
-// with them. The key "form" holds a message about the whole form.
-type FieldErrors map[string]string
-
-func (e FieldErrors) Error() string {
-	keys := make([]string, 0, len(e))
-	for k := range e {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + ": " + e[k]
-	}
-	return "prevention: invalid input: " + strings.Join(parts, "; ")
-}
-
-// orNil returns nil when there are no field errors.
-func (e FieldErrors) orNil() error {
-	if len(e) == 0 {
-		return nil
-	}
-	return e
-}
+// with them. The key "form" holds a message about the whole form. Every
+// area's forms share the type.
+type FieldErrors = validate.Errors
 
 func ptr[T any](v T) *T { return &v }
 

@@ -197,7 +197,7 @@ func (s *Service) CreateProgram(ctx context.Context, actor Actor, f ProgramForm)
 		return 0, fmt.Errorf("prevention: create program: %w", store.ErrNotFound)
 	}
 	p, errs := s.parseProgram(f)
-	if err := errs.orNil(); err != nil {
+	if err := errs.OrNil(); err != nil {
 		return 0, err
 	}
 	now := s.now()
@@ -232,7 +232,7 @@ func (s *Service) UpdateProgram(ctx context.Context, actor Actor, id int64, f Pr
 		return fmt.Errorf("prevention: update program: %w", store.ErrNotFound)
 	}
 	p, errs := s.parseProgram(f)
-	if err := errs.orNil(); err != nil {
+	if err := errs.OrNil(); err != nil {
 		return err
 	}
 	now := s.now()

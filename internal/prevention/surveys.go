@@ -174,7 +174,7 @@ func parseTally(qs []catalog.SurveyQ, classSize int, phase string, f SurveyForm)
 		}
 		t.Counts[q.ID] = counts
 	}
-	return t, errs.orNil()
+	return t, errs.OrNil()
 }
 
 // FormOf fills the tally form from stored counts.

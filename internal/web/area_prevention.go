@@ -9,6 +9,7 @@ import (
 
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // preventionArea holds what the prevention handlers need beyond App.
@@ -84,13 +85,7 @@ func preventionErr(err error) error {
 }
 
 // fieldErrors returns the form errors in err, if that is what it is.
-func fieldErrors(err error) (prevention.FieldErrors, bool) {
-	var fe prevention.FieldErrors
-	if errors.As(err, &fe) {
-		return fe, true
-	}
-	return nil, false
-}
+func fieldErrors(err error) (prevention.FieldErrors, bool) { return validate.As(err) }
 
 // idParam reads a positive integer route parameter; anything else is 404.
 func idParam(c *fiber.Ctx, name string) (int64, error) {
