@@ -48,3 +48,25 @@ func TestTrendCharts(t *testing.T) {
 		}
 	}
 }
+
+func TestBarChartRowsSVG(t *testing.T) {
+	ch := rateBars("c", "Completion rate by organization", []figureRow{
+		{Label: "Schools <North> & South", Counts: report.Counts{Pairs: 4, Credit: 3, ExpLtD0: 1}},
+		{Label: "Nobody counted"},
+	})
+	got := string(ch.RowsSVG())
+	for _, want := range []string{
+		`<text x="210" y="18" text-anchor="end" fill="#1b1f24">Schools &lt;North&gt; &amp; South</text>`,
+		`<rect x="220" y="4" width="280" height="18" fill="#ffffff" stroke="#4a5563" stroke-width="1"/>`,
+		`<rect x="220" y="4" width="140" height="18" fill="#0b4f8a"/>`,
+		`<text x="508" y="18" fill="#1b1f24">50.0% (2 of 4)</text>`,
+		`<text x="508" y="46" fill="#1b1f24">no one counted</text>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rows lack %s\n%s", want, got)
+		}
+	}
+	if strings.Count(got, `fill="#0b4f8a"`) != 1 {
+		t.Error("a group without anyone counted has a bar")
+	}
+}
