@@ -35,3 +35,13 @@ func TestFigureCells(t *testing.T) {
 		t.Errorf("a row without anyone: %s", empty)
 	}
 }
+
+// TestOrgOptions checks the drill-down's organization options: escaped
+// labels and the chosen one selected.
+func TestOrgOptions(t *testing.T) {
+	p := peoplePage{Filter: report.Filter{Org: 7}, Orgs: []orgChoice{{ID: 3, Label: "North & <South>"}, {ID: 7, Label: "– Unit"}}}
+	want := `<option value="3">North &amp; &lt;South&gt;</option><option value="7" selected>– Unit</option>`
+	if got := string(p.OrgOptions()); got != want {
+		t.Errorf("options:\n%s\nwant:\n%s", got, want)
+	}
+}
