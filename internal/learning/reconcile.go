@@ -117,15 +117,22 @@ var assignSQL = `WITH need AS (
 	WHERE a.user_id IN (SELECT user_id FROM need)
 	ORDER BY a.user_id, a.course_id, a.cycle DESC
 ), latest AS (
+	-- The completion through its unique index, only for pairs that have a
+	-- cycle (none do for new people).
 	SELECT n.user_id, n.course_id, $3::timestamptz + n.due_days * interval '24 hours' AS due_at,
-		l.id, l.cycle, l.status, l.due_at AS old_due, l.source, cm.expires_at
+		l.id, l.cycle, l.status, l.due_at AS old_due, l.source,
+		(SELECT cm.expires_at FROM completions cm WHERE cm.assignment_id = l.id) AS expires_at
 	FROM need n
 	LEFT JOIN last l ON l.user_id = n.user_id AND l.course_id = n.course_id
-	LEFT JOIN completions cm ON cm.assignment_id = l.id
 ), reopened AS (
+	-- "Neither open nor completed" is withdrawn, written so that no index
+	-- on status applies: each row is reached through its id. (Statistics
+	-- know nothing of the assignments just withdrawn in this transaction,
+	-- so scanning the withdrawn ones and the list for each looks cheap and
+	-- is quadratic.)
 	UPDATE assignments a SET status = 'open', withdrawn_at = NULL, source = 'requirement', assigned_by = NULL,
 		assigned_at = $3, due_at = l.due_at
-	FROM latest l WHERE a.id = l.id AND l.status = 'withdrawn' AND a.status = 'withdrawn'
+	FROM latest l WHERE a.id = l.id AND l.status = 'withdrawn' AND a.status <> 'open' AND a.status <> 'completed'
 	RETURNING a.id
 ), updated AS (
 	UPDATE assignments a SET source = CASE WHEN a.source = 'self' THEN 'requirement' ELSE a.source END,
@@ -133,6 +140,9 @@ var assignSQL = `WITH need AS (
 	FROM latest l WHERE a.id = l.id AND l.status = 'open' AND (l.old_due IS NULL OR l.source = 'self')
 	RETURNING a.id
 ), created AS (
+	-- The next cycle after the latest, so that a concurrent reconciliation
+	-- of the same person conflicts on (user_id, course_id, cycle); in key
+	-- order, which appends to the indexes.
 	INSERT INTO assignments (user_id, course_id, cycle, source, assigned_at, available_from, due_at)
 	SELECT l.user_id, l.course_id, COALESCE(l.cycle, 0) + 1,
 		CASE WHEN l.id IS NULL THEN 'requirement' ELSE 'renewal' END, $3, $3,
@@ -140,7 +150,8 @@ var assignSQL = `WITH need AS (
 	FROM latest l
 	WHERE l.id IS NULL
 	   OR (l.status = 'completed' AND l.expires_at <= $3::timestamptz + $4::int * interval '1 day')
-	ON CONFLICT DO NOTHING
+	ORDER BY l.user_id, l.course_id
+	ON CONFLICT (user_id, course_id, cycle) DO NOTHING
 	RETURNING id
 )
 SELECT (SELECT count(*) FROM created) AS created, (SELECT count(*) FROM reopened) AS reopened,
