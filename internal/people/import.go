@@ -41,9 +41,10 @@ func (r ImportResult) Summary() string {
 // organizations and job roles. With problems, it writes nothing and
 // returns them all. Otherwise it works out what would change and, when
 // opt.Apply is set, writes it all in one transaction — new people, changed
-// details, job roles and manager scopes, one audit entry per person, and
-// one OnPeopleChanged call with every id whose organization or roles
-// changed. Importing the same file twice changes nothing the second time.
+// details, job roles and manager scopes, one audit entry per person, one
+// OnPeopleChanged call with every id whose organization or roles changed,
+// and the report rows of everyone created or updated. Importing the same
+// file twice changes nothing the second time.
 func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (ImportResult, error) {
 	progress := func(stage string, n int) {
 		if opt.Progress != nil {
@@ -60,6 +61,9 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (I
 		return res, fmt.Errorf("people: import: begin: %w", err)
 	}
 	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, bulkSQL); err != nil {
+		return res, fmt.Errorf("people: import: settings: %w", err)
+	}
 	entries, probs, err := s.checkRoster(ctx, tx, roster)
 	if err != nil {
 		return res, err
@@ -83,16 +87,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (I
 		res.Applied = true // nothing to change: the roster is already in
 		return res, nil
 	}
-	changed, err := store.ApplyRoster(ctx, tx, actorRef(opt.Actor), roster.HasScopes)
-	if err != nil {
-		return res, err
-	}
-	if err := s.peopleChanged(ctx, tx, changed); err != nil {
-		return res, err
-	}
-	if err := store.Audit(ctx, tx, store.AuditEntry{ActorID: actorRef(opt.Actor), Action: "import.apply", Entity: "import",
-		After: map[string]any{"source": opt.Source, "rows": res.Rows, "created": res.Created, "updated": res.Updated,
-			"unchanged": res.Unchanged}}); err != nil {
+	if err := s.applyRoster(ctx, tx, opt, roster.HasScopes, res); err != nil {
 		return res, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -102,6 +97,42 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (I
 	progress("applied", len(entries))
 	return res, nil
 }
+
+// applyRoster writes the staged roster in tx: people, job roles and
+// scopes, the OnPeopleChanged hook, the report rows of everyone imported
+// and the import's audit entry. The report area's triggers would refresh
+// report rows statement by statement (and row by row for updates of people
+// and assignments), most of the time of a large import; they wait instead,
+// and after the hook the rows of everyone created or updated are refreshed
+// once, set-based (migrations/0053_report_people.sql).
+func (s *Service) applyRoster(ctx context.Context, tx *sqlx.Tx, opt ImportOptions, withScopes bool, res ImportResult) error {
+	changed, err := store.ApplyRoster(ctx, tx, actorRef(opt.Actor), withScopes)
+	if err != nil {
+		return err
+	}
+	if err := s.peopleChanged(ctx, tx, changed); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, refreshReportsSQL); err != nil {
+		return fmt.Errorf("people: import: refresh reports: %w", err)
+	}
+	return store.Audit(ctx, tx, store.AuditEntry{ActorID: actorRef(opt.Actor), Action: "import.apply", Entity: "import",
+		After: map[string]any{"source": opt.Source, "rows": res.Rows, "created": res.Created, "updated": res.Updated,
+			"unchanged": res.Unchanged}})
+}
+
+const (
+	// bulkSQL sets up the import's transaction: the report triggers wait
+	// (see applyRoster), sorts and hashes get room, and no statement is
+	// compiled by JIT, which takes a second to save less.
+	bulkSQL = `SELECT set_config('waymark.report_deferred', 'on', true), set_config('work_mem', '64MB', true),
+		set_config('jit', 'off', true)`
+	// refreshReportsSQL refreshes the report rows of everyone the staged
+	// roster (roster_in, see store.StageRoster) creates or updates, and
+	// lets the triggers run again.
+	refreshReportsSQL = `SELECT report_refresh_people(ARRAY(SELECT user_id FROM roster_in WHERE action <> 'unchanged')),
+		set_config('waymark.report_deferred', 'off', true)`
+)
 
 // checkRoster resolves organization codes and job roles, reporting each
 // one that is unknown or deactivated.

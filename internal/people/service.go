@@ -31,7 +31,9 @@ type Service struct {
 	// every new person), with the ids of the people changed. The roster
 	// import calls it once with every id it changed. An error rolls the
 	// whole change back. The learning area sets it so that assignments
-	// follow job roles.
+	// follow job roles. During a roster import the report area's triggers
+	// wait and the import refreshes the report rows of the people it
+	// changed after the hook: the hook changes rows of those people only.
 	OnPeopleChanged func(ctx context.Context, tx *sqlx.Tx, userIDs []int64) error
 }
 
