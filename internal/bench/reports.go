@@ -65,12 +65,18 @@ func (r *Runner) reportLoads(ctx context.Context, admin, manager Session) ([]rep
 			return err
 		}
 	}
-	drill := func(ctx context.Context) error {
+	// districtFilter is the large district manager's view and the checked
+	// filter, as the drill-down and export handlers start.
+	districtFilter := func(ctx context.Context, f report.Filter) (report.View, report.Filter, error) {
 		v, err := view(ctx, false, []int64{large})
 		if err != nil {
-			return err
+			return v, f, err
 		}
-		f, err := svc.CheckFilter(ctx, v, overdue)
+		f, err = svc.CheckFilter(ctx, v, f)
+		return v, f, err
+	}
+	drill := func(ctx context.Context) error {
+		v, f, err := districtFilter(ctx, overdue)
 		if err != nil {
 			return err
 		}
@@ -89,11 +95,7 @@ func (r *Runner) reportLoads(ctx context.Context, admin, manager Session) ([]rep
 		return err
 	}
 	export := func(ctx context.Context) error {
-		v, err := view(ctx, false, []int64{large})
-		if err != nil {
-			return err
-		}
-		f, err := svc.CheckFilter(ctx, v, all)
+		v, f, err := districtFilter(ctx, all)
 		if err != nil {
 			return err
 		}
