@@ -8,24 +8,15 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/waymark/waymark/courses"
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/learning"
-	"github.com/waymark/waymark/internal/seed"
-	"github.com/waymark/waymark/seeds"
+	"github.com/waymark/waymark/internal/testfix"
 )
 
 // shippedQuiz is a real final check from the curriculum.
 func shippedQuiz(t testing.TB) *catalog.Course {
 	t.Helper()
-	roles, err := seed.LoadRoles(seeds.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := catalog.Load(courses.FS, seed.RoleSet(roles))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cat := testfix.Shipped(t)
 	return cat.Get("foundations")
 }
 

@@ -12,7 +12,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/waymark/waymark/courses"
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/learning"
 	"github.com/waymark/waymark/internal/people"
@@ -41,7 +40,7 @@ func newWired(tb testing.TB, orgs int) *wired {
 	tb.Helper()
 	ctx := context.Background()
 	svc, db, clk := newService(tb)
-	roles, cat := shipped(tb)
+	roles, cat := testfix.Shipped(tb)
 	learn := wireLearning(tb, svc, db, cat, clk.Now)
 	shippedOnce.Do(func() {
 		reqs, err := seed.LoadRequirements(seeds.FS, seed.RoleSet(roles), cat)
@@ -61,20 +60,6 @@ func newWired(tb testing.TB, orgs int) *wired {
 		w.orgs = append(w.orgs, orgCode(tb, db, testfix.Org(tb, db, fmt.Sprintf("Wired school %d", i), "school", "Hampden", root)))
 	}
 	return w
-}
-
-// shipped loads the job roles and the course catalog the binary ships.
-func shipped(tb testing.TB) ([]seed.Role, *catalog.Catalog) {
-	tb.Helper()
-	roles, err := seed.LoadRoles(seeds.FS)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cat, err := catalog.Load(courses.FS, seed.RoleSet(roles))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return roles, cat
 }
 
 // wireLearning syncs the catalog and sets the learning service's Reconcile
@@ -108,7 +93,7 @@ func wiredFromURL(tb testing.TB, url string) *wired {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	_, cat := shipped(tb)
+	_, cat := testfix.Shipped(tb)
 	svc := people.New(db, nil, time.Now)
 	w := &wired{svc: svc, learn: wireLearning(tb, svc, db, cat, time.Now), db: db}
 	if err := db.SelectContext(ctx, &w.orgs, `SELECT code FROM organizations WHERE code LIKE 'U%' ORDER BY id LIMIT 500`); err != nil {

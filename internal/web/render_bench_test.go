@@ -3,14 +3,12 @@ package web
 import (
 	"bytes"
 	"html/template"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/learning"
-	"github.com/waymark/waymark/internal/seed"
-	"github.com/waymark/waymark/seeds"
+	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/templates"
 )
 
@@ -53,14 +51,7 @@ func TestChromeLanguage(t *testing.T) {
 // course lesson with the most knowledge-check options.
 func lessonPageFixture(tb testing.TB) (*template.Template, Page) {
 	tb.Helper()
-	roles, err := seed.LoadRoles(seeds.FS)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cat, err := catalog.Load(os.DirFS("../../courses"), seed.RoleSet(roles))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	_, cat := testfix.Shipped(tb)
 	course, lesson := heaviestLesson(cat)
 	tmpl, err := ParseTemplates(templates.FS, template.FuncMap{"roleName": func(code string) string { return code }})
 	if err != nil {
