@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,9 +15,9 @@ import (
 type learningArea struct {
 	svc  *learning.Service
 	orgs *store.Orgs
-	// checks caches each lesson's knowledge checks without feedback
-	// (*catalog.Lesson → template.HTML): the same for every learner.
-	checks sync.Map
+	// bodies caches lesson bodies without check feedback by what they
+	// show (see lessonBodyKey).
+	bodies fragmentCache[lessonBodyKey]
 }
 
 // initLearning builds the learning service (over the synced catalog) and
@@ -30,6 +29,7 @@ func (a *App) initLearning(d Deps) error {
 		return err
 	}
 	a.learning.svc = svc
+	a.learning.bodies.max = lessonBodies
 	a.learning.orgs = store.NewOrgs(d.DB)
 	return nil
 }

@@ -305,3 +305,49 @@ func TestManagerAssignsWithinScope(t *testing.T) {
 	expect(t, learner.get("/manage/assign"), 403)
 	expect(t, learner.get("/my/courses/sample-course"), 200, "This course opens on December 1, 2098")
 }
+
+// TestLessonBodiesFollowEachLearner: lesson bodies are cached by what they
+// show, so two learners at different points of a course each see their
+// own progress in the outline and pager of the same lesson.
+func TestLessonBodiesFollowEachLearner(t *testing.T) {
+	app := newApp(t)
+	db := testdb.DB(t)
+	org := testfix.Org(t, db, "Two learners", "school", "Suffolk", 0)
+	var clients []*client
+	for range 2 {
+		_, email := testfix.User(t, db, org, testfix.UserSpec{Roles: []string{"teacher"}})
+		c := newClient(t, app)
+		c.login(email, testfix.Password)
+		c.get("/courses/sample-course")
+		if r := c.post("/courses/sample-course/start", nil); r.Status != 303 {
+			t.Fatalf("start: %d", r.Status)
+		}
+		clients = append(clients, c)
+	}
+	ahead, behind := clients[0], clients[1]
+	expect(t, ahead.get("/my/courses/sample-course/lessons/1"), 200)
+	expect(t, ahead.get("/my/courses/sample-course/lessons/2"), 200, "Go to the final check")
+
+	r := behind.get("/my/courses/sample-course/lessons/1")
+	expect(t, r, 200, "(opens after every lesson)")
+	if strings.Count(r.Body, "(opened)") != 1 {
+		t.Errorf("the learner behind sees %d lessons opened, want 1", strings.Count(r.Body, "(opened)"))
+	}
+	r = ahead.get("/my/courses/sample-course/lessons/1")
+	if strings.Count(r.Body, "(opened)") != 2 || strings.Contains(r.Body, "(opens after every lesson)") {
+		t.Error("the learner ahead was shown the other learner's progress")
+	}
+	// The page around the shared body is each learner's own.
+	var tokens []string
+	for i, c := range clients {
+		own := csrfField.FindStringSubmatch(c.get("/my").Body)
+		got := csrfField.FindStringSubmatch(c.get("/my/courses/sample-course/lessons/1").Body)
+		if own == nil || got == nil || got[1] != own[1] {
+			t.Fatalf("learner %d: the lesson page lacks their own sign-out token", i)
+		}
+		tokens = append(tokens, got[1])
+	}
+	if tokens[0] == tokens[1] {
+		t.Error("two learners were given the same token")
+	}
+}

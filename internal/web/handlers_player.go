@@ -15,18 +15,13 @@ import (
 	"github.com/waymark/waymark/internal/store"
 )
 
-// playerView is what the course and lesson pages show.
+// playerView is what the course page shows (the lesson page shows a
+// lessonBody).
 type playerView struct {
-	P         learning.Player
-	Course    *catalog.Course
-	Lesson    *catalog.Lesson // nil on the course page
-	Outline   []outlineItem
-	Prev      int // 0: none
-	Next      int // 0: none
-	PrevTitle string
-	NextTitle string
-	Notice    string
-	Checks    template.HTML // the lesson's knowledge checks, with any feedback
+	P       learning.Player
+	Course  *catalog.Course
+	Outline []outlineItem
+	Notice  string
 }
 
 // outlineItem is one lesson in the outline.
@@ -45,13 +40,16 @@ type checkFeedback struct {
 	Right  bool
 }
 
-// OutlineHTML is the outline's list items, written directly: a template
+// OutlineHTML is the outline's list items (see outlineHTML).
+func (v playerView) OutlineHTML() template.HTML { return outlineHTML(v.Course.Slug, v.Outline) }
+
+// outlineHTML writes a course outline's list items directly: a template
 // range over the lessons was a large share of the lesson page's CPU (every
 // template action is a reflective call). Titles and the slug are escaped.
-func (v playerView) OutlineHTML() template.HTML {
+func outlineHTML(slug string, items []outlineItem) template.HTML {
 	var b strings.Builder
-	base := "/my/courses/" + html.EscapeString(url.PathEscape(v.Course.Slug)) + "/lessons/"
-	for _, it := range v.Outline {
+	base := "/my/courses/" + html.EscapeString(url.PathEscape(slug)) + "/lessons/"
+	for _, it := range items {
 		b.WriteString("<li")
 		if it.Current {
 			b.WriteString(` class="current"`)
@@ -73,15 +71,6 @@ func newPlayerView(p learning.Player) playerView {
 	v := playerView{P: p, Course: p.Course}
 	for i, l := range p.Course.Lessons {
 		v.Outline = append(v.Outline, outlineItem{N: i + 1, Title: l.Title, Opened: p.Opened(i + 1), Current: i+1 == p.Lesson})
-	}
-	if p.Lesson > 0 {
-		v.Lesson = &p.Course.Lessons[p.Lesson-1]
-		if p.Lesson > 1 {
-			v.Prev, v.PrevTitle = p.Lesson-1, p.Course.Lessons[p.Lesson-2].Title
-		}
-		if p.Lesson < len(p.Course.Lessons) {
-			v.Next, v.NextTitle = p.Lesson+1, p.Course.Lessons[p.Lesson].Title
-		}
 	}
 	return v
 }
@@ -123,12 +112,19 @@ func (a *App) handleLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return a.notAssigned(c, slug, err)
 	}
-	v := newPlayerView(p)
-	if v.Checks, err = a.lessonChecks(p, v.Lesson, ans); err != nil {
+	body, err := a.lessonBody(lessonBodyKeyOf(p), ans)
+	if err != nil {
 		return err
 	}
-	title := v.Lesson.Title + " · " + p.Course.Title
-	return a.render(c, fiber.StatusOK, "learning_lesson", learnerPage(p.Course, title, v))
+	l := &p.Course.Lessons[p.Lesson-1]
+	return a.render(c, fiber.StatusOK, "learning_lesson", learnerPage(p.Course, l.Title+" · "+p.Course.Title, lessonPage{Lesson: l, Body: body}))
+}
+
+// lessonPage is what the lesson page shows: the lesson's title and its
+// rendered body.
+type lessonPage struct {
+	Lesson *catalog.Lesson
+	Body   template.HTML
 }
 
 // lessonAnswer is a knowledge-check answer from the query string.
@@ -167,35 +163,23 @@ type checksView struct {
 	Feedback *checkFeedback
 }
 
-// lessonChecks renders the lesson's knowledge checks: without an answer
-// they are the same for everyone and come from the cache.
-func (a *App) lessonChecks(p learning.Player, l *catalog.Lesson, ans *lessonAnswer) (template.HTML, error) {
-	if len(l.Checks) == 0 {
-		if ans != nil {
-			return "", store.ErrNotFound
-		}
-		return "", nil
-	}
-	cv := checksView{Slug: p.Course.Slug, Lesson: p.Lesson, Checks: l.Checks}
+// lessonBody renders the lesson page's body: without an answer it is the
+// same for every learner at this point of the course and comes from the
+// cache; an answer adds its feedback to a fresh rendering.
+func (a *App) lessonBody(k lessonBodyKey, ans *lessonAnswer) (template.HTML, error) {
 	if ans == nil {
-		if h, ok := a.learning.checks.Load(l); ok {
-			return h.(template.HTML), nil
-		}
-		h, err := a.tmpl.Fragment("lesson-checks", cv)
-		if err == nil {
-			a.learning.checks.Store(l, h)
-		}
-		return h, err
+		return a.learning.bodies.get(k, a.renderLessonBody)
 	}
-	if ans.check > len(l.Checks) {
+	v := k.view()
+	if v.Checks == nil || ans.check > len(v.Checks.Checks) {
 		return "", store.ErrNotFound
 	}
-	fb, ok := answerCheck(l.Checks[ans.check-1], ans)
+	fb, ok := answerCheck(v.Checks.Checks[ans.check-1], ans)
 	if !ok {
 		return "", fiber.NewError(fiber.StatusBadRequest, "That answer is not one of the choices.")
 	}
-	cv.Feedback = &fb
-	return a.tmpl.Fragment("lesson-checks", cv)
+	v.Checks.Feedback = &fb
+	return a.tmpl.Fragment("lesson-body", v)
 }
 
 // answerCheck gives the feedback for the chosen options of a knowledge

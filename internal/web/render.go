@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -179,11 +180,26 @@ func (a *App) render(c *fiber.Ctx, status int, name string, p Page) error {
 	if p.Flash == "" {
 		p.Flash = a.takeFlash(c)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "base", p); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	buf.Reset()
+	if err := t.ExecuteTemplate(buf, "base", p); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
 	c.Status(status)
 	c.Type("html", "utf-8")
-	return c.Send(buf.Bytes())
+	c.Response().SetBody(buf.Bytes()) // copies: the buffer goes back to the pool
+	return nil
+}
+
+// pageBuffers keeps render's buffers: a page grown from an empty buffer
+// cost a dozen allocations and copies.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putPageBuffer returns a buffer to the pool unless an unusually large
+// page grew it.
+func putPageBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 {
+		pageBuffers.Put(b)
+	}
 }
