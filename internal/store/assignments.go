@@ -47,14 +47,14 @@ const assignmentColumns = `a.id, a.user_id, a.course_id, a.cycle, a.source, a.as
 
 // Assignments stores assignments and lesson progress.
 type Assignments struct {
-	db     *sqlx.DB
-	player prepared
-	record prepared
+	db       *sqlx.DB
+	player   prepared
+	openings *openings
 }
 
 // NewAssignments returns the assignment store.
 func NewAssignments(db *sqlx.DB) *Assignments {
-	return &Assignments{db: db, player: prepared{query: playerStateSQL}, record: prepared{query: recordLessonSQL}}
+	return &Assignments{db: db, player: prepared{query: playerStateSQL}, openings: newOpenings(db)}
 }
 
 // LearnerAssignment is an assignment as "My training" lists it.
@@ -107,24 +107,11 @@ const playerStateSQL = `SELECT a.id, a.status, a.cycle, a.available_from, a.due_
 	WHERE a.user_id = $1 AND a.course_id = $2 AND a.status <> 'withdrawn'
 	ORDER BY a.status = 'open' DESC, a.cycle DESC LIMIT 1`
 
-// recordLessonSQL records a first opening and moves the assignment's
-// started and activity times with it. It commits without waiting for its
-// WAL flush: set_config(..., true) lasts until the end of the statement's
-// own transaction, and the commit reads it, so the whole write is one
-// round trip (an explicit BEGIN, SET LOCAL and COMMIT would add three).
-const recordLessonSQL = `WITH async AS MATERIALIZED (
-		SELECT set_config('synchronous_commit', 'off', true)
-	), ins AS (
-		INSERT INTO lesson_progress (assignment_id, lesson, opened_at) SELECT $1, $2, $3 FROM async
-		ON CONFLICT DO NOTHING RETURNING assignment_id
-	)
-	UPDATE assignments SET started_at = COALESCE(started_at, $3), last_activity_at = $3
-	WHERE id IN (SELECT assignment_id FROM ins)`
-
 // OpenLesson finds the person's current assignment of a course and, when
 // lesson > 0 and the assignment is open and available, records the lesson
 // as opened (first opening only). Reopening a lesson is one prepared
-// read; the first opening adds one write. Lesson 0 only reads.
+// read; the first opening adds one write, which under load carries other
+// learners' openings too (see openings). Lesson 0 only reads.
 //
 // The write commits without waiting for its WAL flush (synchronous_commit
 // off for this transaction only): a crash can lose the last fraction of a
@@ -143,21 +130,12 @@ func (s *Assignments) OpenLesson(ctx context.Context, userID, courseID int64, le
 	if lesson <= 0 || st.Status != StatusOpen || st.AvailableFrom.After(now) || st.hasOpened(lesson) {
 		return st, nil
 	}
-	if err := s.recordLesson(ctx, st.AssignmentID, lesson, now); err != nil {
-		return st, fmt.Errorf("store: record lesson: %w", err)
+	if err := s.openings.record(ctx, st.AssignmentID, lesson, now); err != nil {
+		return st, err
 	}
 	st.Opened = append(st.Opened, int64(lesson))
 	sort.Slice(st.Opened, func(i, j int) bool { return st.Opened[i] < st.Opened[j] })
 	return st, nil
-}
-
-func (s *Assignments) recordLesson(ctx context.Context, assignmentID int64, lesson int, now time.Time) error {
-	stmt, err := s.record.get(s.db)
-	if err != nil {
-		return err
-	}
-	_, err = stmt.ExecContext(ctx, assignmentID, lesson, now)
-	return err
 }
 
 func (st PlayerState) hasOpened(lesson int) bool {
