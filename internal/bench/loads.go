@@ -21,7 +21,7 @@ type subjects struct {
 	learners []person // signed in through /login
 	writers  []person // given sessions directly, for first lesson openings
 	lessons  map[int64][]string
-	unopened map[int64][]string
+	openings []opening // first openings, every writer's first lesson before anyone's second
 	certs    map[int64][]string
 	codes    []string
 	course   string
@@ -36,7 +36,7 @@ type person struct {
 // pickSubjects chooses learners who have started an open assignment and
 // hold a certificate, writers with lessons never opened, and valid codes.
 func pickSubjects(ctx context.Context, db *sqlx.DB, learners int) (*subjects, error) {
-	s := &subjects{lessons: map[int64][]string{}, unopened: map[int64][]string{}, certs: map[int64][]string{}}
+	s := &subjects{lessons: map[int64][]string{}, certs: map[int64][]string{}}
 	err := db.SelectContext(ctx, &s.learners, `SELECT u.id, u.email FROM users u
 		WHERE u.email LIKE 'u%' AND u.deactivated_at IS NULL
 		  AND EXISTS (SELECT 1 FROM assignments a JOIN lesson_progress p ON p.assignment_id = a.id
@@ -89,6 +89,12 @@ func pickSubjects(ctx context.Context, db *sqlx.DB, learners int) (*subjects, er
 	return s, s.pickWriters(ctx, db, ids)
 }
 
+// opening is one first lesson opening of the progress-save load.
+type opening struct {
+	UserID int64
+	Path   string
+}
+
 // pickWriters chooses people (not the learners) with lessons never opened
 // in available, open assignments: each request of the progress-save load
 // opens one for the first time, which records it.
@@ -118,7 +124,7 @@ func (s *subjects) pickWriters(ctx context.Context, db *sqlx.DB, exclude []int64
 			seen[r.UserID] = true
 			s.writers = append(s.writers, person{ID: r.UserID, Email: r.Email})
 		}
-		s.unopened[r.UserID] = append(s.unopened[r.UserID], r.Path)
+		s.openings = append(s.openings, opening{UserID: r.UserID, Path: r.Path})
 	}
 	return nil
 }
@@ -200,10 +206,8 @@ func (r *Runner) loadAll(ctx context.Context, s *subjects) error {
 	for _, l := range learners {
 		myPages = append(myPages, Request{Method: "GET", Path: "/my", Cookie: l.Cookie})
 	}
-	for _, w := range s.writers {
-		for _, p := range s.unopened[w.ID] {
-			writes = append(writes, Request{Method: "GET", Path: p, Cookie: writerCookies[w.ID]})
-		}
+	for _, o := range s.openings {
+		writes = append(writes, Request{Method: "GET", Path: o.Path, Cookie: writerCookies[o.UserID]})
 	}
 	// Each write is sent once; at most what the target rate could use.
 	if limit := int(6000 * r.opt.Duration.Seconds()); len(writes) > limit {
