@@ -99,8 +99,8 @@ type PlayerState struct {
 // playerStateSQL reads a person's current assignment of a course (the open
 // one, else the newest completed one) with the lessons opened. It is the
 // lesson page's only query once a lesson has been opened before, so it is
-// prepared once and runs on the (user_id, course_id, cycle) and
-// lesson_progress primary-key indexes.
+// prepared once, scanned by position and runs on the (user_id, course_id,
+// cycle) and lesson_progress primary-key indexes.
 const playerStateSQL = `SELECT a.id, a.status, a.cycle, a.available_from, a.due_at,
 		ARRAY(SELECT p.lesson::bigint FROM lesson_progress p WHERE p.assignment_id = a.id ORDER BY 1) AS opened
 	FROM assignments a
@@ -124,7 +124,8 @@ func (s *Assignments) OpenLesson(ctx context.Context, userID, courseID int64, le
 	if err != nil {
 		return st, err
 	}
-	if err := notFound(stmt.GetContext(ctx, &st, userID, courseID)); err != nil {
+	err = stmt.QueryRowContext(ctx, userID, courseID).Scan(&st.AssignmentID, &st.Status, &st.Cycle, &st.AvailableFrom, &st.DueAt, &st.Opened)
+	if err = notFound(err); err != nil {
 		return st, fmt.Errorf("store: player state: %w", err)
 	}
 	if lesson <= 0 || st.Status != StatusOpen || st.AvailableFrom.After(now) || st.hasOpened(lesson) {

@@ -52,10 +52,11 @@ type SignedIn struct {
 }
 
 // signedInSQL reads a live session with its person: every signed-in
-// request runs it, so it is prepared once.
-const signedInSQL = `SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at,
+// request runs it, so it is prepared once and scanned by position (sqlx's
+// mapping by name was a tenth of a lesson page's server CPU).
+const signedInSQL = `SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at,
 		u.org_id, u.name, u.is_admin, u.is_facilitator,
-		COALESCE((SELECT array_agg(ms.org_id ORDER BY ms.org_id) FROM manager_scopes ms WHERE ms.user_id = u.id), '{}') AS scopes
+		ARRAY(SELECT ms.org_id FROM manager_scopes ms WHERE ms.user_id = u.id ORDER BY ms.org_id) AS scopes
 	FROM sessions s JOIN users u ON u.id = s.user_id
 	WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.deactivated_at IS NULL`
 
@@ -63,12 +64,13 @@ const signedInSQL = `SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at,
 // flags and manager scopes, in one indexed query. It refreshes last_seen_at
 // at most once a minute.
 func (s *Sessions) GetSignedIn(ctx context.Context, hash []byte, now time.Time, idle time.Duration) (SignedIn, error) {
-	var si SignedIn
+	si := SignedIn{Session: Session{TokenHash: hash}}
 	stmt, err := s.signedIn.get(s.db)
 	if err != nil {
 		return si, err
 	}
-	err = stmt.GetContext(ctx, &si, hash, now, now.Add(-idle))
+	err = stmt.QueryRowContext(ctx, hash, now, now.Add(-idle)).Scan(&si.UserID, &si.CSRFToken, &si.CreatedAt, &si.LastSeenAt,
+		&si.ExpiresAt, &si.OrgID, &si.Name, &si.IsAdmin, &si.IsFacilitator, &si.Scopes)
 	if err = notFound(err); err != nil {
 		return si, fmt.Errorf("store: session: %w", err)
 	}
