@@ -97,15 +97,18 @@ type PlayerState struct {
 }
 
 // playerStateSQL reads a person's current assignment of a course (the open
-// one, else the newest completed one) with the lessons opened. It is the
-// lesson page's only query once a lesson has been opened before, so it is
-// prepared once, scanned by position and runs on the (user_id, course_id,
-// cycle) and lesson_progress primary-key indexes.
+// one, else the newest completed one) with the lessons opened. The open
+// cycle is always the newest: a cycle is created only after the newest is
+// completed, and only the newest is reopened. So the newest cycle that is
+// not withdrawn is the one, read backwards on the (user_id, course_id,
+// cycle) index and the lessons in lesson_progress's key order, with no
+// sort. It is the lesson page's only query once a lesson has been opened
+// before, so it is prepared once and scanned by position.
 const playerStateSQL = `SELECT a.id, a.status, a.cycle, a.available_from, a.due_at,
-		ARRAY(SELECT p.lesson::bigint FROM lesson_progress p WHERE p.assignment_id = a.id ORDER BY 1) AS opened
+		ARRAY(SELECT p.lesson::bigint FROM lesson_progress p WHERE p.assignment_id = a.id ORDER BY p.lesson) AS opened
 	FROM assignments a
 	WHERE a.user_id = $1 AND a.course_id = $2 AND a.status <> 'withdrawn'
-	ORDER BY a.status = 'open' DESC, a.cycle DESC LIMIT 1`
+	ORDER BY a.cycle DESC LIMIT 1`
 
 // OpenLesson finds the person's current assignment of a course and, when
 // lesson > 0 and the assignment is open and available, records the lesson

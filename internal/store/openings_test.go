@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/waymark/waymark/internal/store"
-	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
 )
 
@@ -16,11 +15,8 @@ import (
 // two lessons) and checks that they were written together in one more
 // statement, each exactly once, with started and activity times right.
 func TestOpeningsGroupCommit(t *testing.T) {
-	db := testdb.DB(t)
+	db, org, course, due := courseFixture(t)
 	ctx := context.Background()
-	org := testfix.Org(t, db, "Openings", "police", "Suffolk", 0)
-	course, _ := testfix.CourseRow(t, db, "")
-	due := time.Now().Add(30 * 24 * time.Hour)
 	const people = 12
 	users, ids := make([]int64, people), make([]int64, people)
 	for i := range people {
