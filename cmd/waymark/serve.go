@@ -43,7 +43,7 @@ func runServe(ctx context.Context, _ []string, out io.Writer) error {
 		return err
 	}
 	if cfg.BenchAddr != "" {
-		defer web.ListenBench(cfg.BenchAddr, log)()
+		defer web.ListenBench(cfg.BenchAddr, db, log)()
 	}
 	renewals, err := newLearning(ctx, cfg, db, cat)
 	if err != nil {

@@ -37,16 +37,26 @@ func (j Job) Rate() float64 {
 	return float64(j.Count) / j.Elapsed.Seconds()
 }
 
-// Target is a speed target and whether it was met.
+// Target is a speed target and whether it was met. Scaled, when set, is
+// the same target scaled to the speed of this machine in this run (see
+// BareReference): it is shown apart when only it is met.
 type Target struct {
-	Text  string
-	Check func(Row, Job) bool
+	Text   string
+	Check  func(Row, Job) bool
+	Scaled func(Row) bool
 }
+
+// BareReference is the bare page's rate on the machine the lesson-page and
+// progress-save targets were set on (with plaintext at about 109,000/s).
+// The host's speed varies by half from minute to minute, so those targets
+// are also judged scaled by this run's bare page against it.
+const BareReference = 5800
 
 // Report is the whole run.
 type Report struct {
 	Started   time.Time
 	Plaintext float64 // req/s of the ceiling
+	Bare      float64 // req/s of the bare page
 	Rows      []Row
 	Jobs      []Job
 	PeakRSS   int64
@@ -57,25 +67,29 @@ func ms(us float64) float64 { return us / 1000 }
 
 // Markdown writes the tables.
 func (r *Report) Markdown(w io.Writer) {
-	fmt.Fprintln(w, "| endpoint | conns | req/s | p50 ms | p99 ms | % of plaintext | bare SQL p50 ms | page ÷ SQL | peak RSS MB | target | met |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+	fmt.Fprintln(w, "| endpoint | conns | req/s | p50 ms | p99 ms | % of plaintext | % of bare page | bare SQL p50 ms | page ÷ SQL | peak RSS MB | target | met |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
 	for _, row := range r.Rows {
 		if row.Skipped != "" {
-			fmt.Fprintf(w, "| %s | | | | | | | | | %s | not measured: %s |\n", row.Name, row.Target.Text, row.Skipped)
+			fmt.Fprintf(w, "| %s | | | | | | | | | | %s | not measured: %s |\n", row.Name, row.Target.Text, row.Skipped)
 			continue
 		}
 		res := row.Result
 		share := "—"
-		if r.Plaintext > 0 && row.Name != "plaintext (framework ceiling)" {
+		if r.Plaintext > 0 && row.Name != plaintextName {
 			share = fmt.Sprintf("%.1f%%", 100*res.RPS()/r.Plaintext)
+		}
+		bare := "—"
+		if r.Bare > 0 && row.Name != plaintextName && row.Name != bareName {
+			bare = fmt.Sprintf("%.0f%%", 100*res.RPS()/r.Bare)
 		}
 		sql, ratio := "—", "—"
 		if row.SQLP50MS > 0 {
 			sql = fmt.Sprintf("%.1f", row.SQLP50MS)
 			ratio = fmt.Sprintf("%.2f×", ms(res.P50US)/row.SQLP50MS)
 		}
-		fmt.Fprintf(w, "| %s | %d | %s | %.2f | %.2f | %s | %s | %s | %.0f | %s | %s |\n", row.Name, row.Connections,
-			thousands(res.RPS()), ms(res.P50US), ms(res.P99US), share, sql, ratio, float64(row.PeakRSS)/(1<<20),
+		fmt.Fprintf(w, "| %s | %d | %s | %.2f | %.2f | %s | %s | %s | %s | %.0f | %s | %s |\n", row.Name, row.Connections,
+			thousands(res.RPS()), ms(res.P50US), ms(res.P99US), share, bare, sql, ratio, float64(row.PeakRSS)/(1<<20),
 			row.Target.Text, met(row.Target, row, Job{}))
 	}
 	fmt.Fprintln(w)
@@ -101,10 +115,15 @@ func (r *Report) Markdown(w io.Writer) {
 }
 
 func met(t Target, row Row, j Job) string {
-	if t.Check == nil {
+	switch {
+	case t.Check == nil:
 		return "—"
+	case t.Check(row, j):
+		return "yes"
+	case t.Scaled != nil && t.Scaled(row):
+		return "scaled to this run's bare page: yes"
 	}
-	return yesNo(t.Check(row, j))
+	return "**no**"
 }
 
 func yesNo(ok bool) string {

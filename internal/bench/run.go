@@ -179,8 +179,11 @@ func (r *Runner) measure(ctx context.Context, l Load, t Target) error {
 	row.Result = res
 	_, row.PeakRSS, _ = r.srv.Memory()
 	r.rep.Rows = append(r.rep.Rows, row)
-	if l.Name == plaintextName {
+	switch l.Name {
+	case plaintextName:
 		r.rep.Plaintext = res.RPS()
+	case bareName:
+		r.rep.Bare = res.RPS()
 	}
 	r.say("  %-40s %9s req/s  p50 %7.2f ms  p99 %7.2f ms  (%d requests)", l.Name, thousands(res.RPS()), ms(res.P50US), ms(res.P99US), res.Requests)
 	return nil
