@@ -256,13 +256,13 @@ func (r *Runner) loadAll(ctx context.Context, s *subjects) error {
 		{Load{Name: "lesson page (reopened)", Requests: each(s.lessons)}, Target{Text: "≥ 4,000/s, p99 < 25 ms", Check: func(r Row, _ Job) bool {
 			return r.Result.RPS() >= 4000 && ms(r.Result.P99US) < 25
 		}, Scaled: func(row Row) bool {
-			k := r.rep.Bare / BareReference
+			k := r.rep.scale()
 			return k > 0 && row.Result.RPS() >= 4000*k && ms(row.Result.P99US) < 25/k
 		}}},
 		{Load{Name: "progress save (first opening)", Requests: writes, Once: true}, Target{Text: "≥ 3,000/s", Check: func(r Row, _ Job) bool {
 			return r.Result.RPS() >= 3000
 		}, Scaled: func(row Row) bool {
-			k := r.rep.Bare / BareReference
+			k := r.rep.scale()
 			return k > 0 && row.Result.RPS() >= 3000*k
 		}}},
 		{Load{Name: "final-check submission (passing)", Requests: submits, Once: true, Expect: 303}, Target{}},
