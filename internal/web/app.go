@@ -50,12 +50,14 @@ type App struct {
 	mailArea     mailArea
 	reports      reportsArea
 	prevention   preventionArea
+
+	catalogBodies fragmentCache[catalogKey]
 }
 
 // New builds the Fiber app. It fails when a template does not parse.
 func New(d Deps) (*fiber.App, error) {
 	a := &App{cfg: d.Config, db: d.DB, log: d.Log, cat: d.Catalog, roles: d.Roles, now: d.Now,
-		roleMap: map[string]string{}}
+		roleMap: map[string]string{}, catalogBodies: fragmentCache[catalogKey]{max: catalogBodies}}
 	if a.now == nil {
 		a.now = time.Now
 	}

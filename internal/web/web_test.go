@@ -141,3 +141,27 @@ func TestReadyzFailsOnStaleSchema(t *testing.T) {
 		t.Fatalf("readyz on a stale schema = %d %q", status, body)
 	}
 }
+
+// TestCatalogFiltersCached asks for the catalog under each filter twice,
+// in turns: each list is rendered once per filter and cached, and every
+// answer must still be its own filter's.
+func TestCatalogFiltersCached(t *testing.T) {
+	app := newApp(t)
+	cases := []struct {
+		query        string
+		want, absent string
+	}{
+		{"", "3 courses", ""},
+		{"?kind=prevention", "1 course<", "A sample course<"},
+		{"?audience=teacher", "A sample course<", "A sample prevention series<"},
+		{"?audience=no-such-role", "No course matches these filters.", "A sample course<"},
+	}
+	for round := range 2 {
+		for _, c := range cases {
+			status, body, _ := get(t, app, "/courses"+c.query)
+			if status != 200 || !strings.Contains(body, c.want) || (c.absent != "" && strings.Contains(body, c.absent)) {
+				t.Errorf("round %d, /courses%s: status %d; want %q without %q", round+1, c.query, status, c.want, c.absent)
+			}
+		}
+	}
+}
