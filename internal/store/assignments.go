@@ -49,12 +49,14 @@ const assignmentColumns = `a.id, a.user_id, a.course_id, a.cycle, a.source, a.as
 type Assignments struct {
 	db       *sqlx.DB
 	player   prepared
+	learner  prepared
 	openings *openings
 }
 
 // NewAssignments returns the assignment store.
 func NewAssignments(db *sqlx.DB) *Assignments {
-	return &Assignments{db: db, player: prepared{query: playerStateSQL}, openings: newOpenings(db)}
+	return &Assignments{db: db, player: prepared{query: playerStateSQL}, learner: prepared{query: forLearnerSQL},
+		openings: newOpenings(db)}
 }
 
 // LearnerAssignment is an assignment as "My training" lists it.
@@ -67,19 +69,22 @@ type LearnerAssignment struct {
 	ExpiresAt    *time.Time `db:"expires_at"`
 }
 
-// ForLearner returns every assignment of a person, newest cycle first per
+// forLearnerSQL reads every assignment of a person, newest cycle first per
 // course, with lessons opened and the completion, if any.
-func (s *Assignments) ForLearner(ctx context.Context, userID int64) ([]LearnerAssignment, error) {
-	var out []LearnerAssignment
-	err := s.db.SelectContext(ctx, &out, `SELECT `+assignmentColumns+`, c.slug,
+const forLearnerSQL = `SELECT ` + assignmentColumns + `, c.slug,
 		(SELECT count(*) FROM lesson_progress p WHERE p.assignment_id = a.id) AS opened,
 		cm.id AS completion_id, cm.score, cm.expires_at
-		FROM assignments a
-		JOIN courses c ON c.id = a.course_id
-		LEFT JOIN completions cm ON cm.assignment_id = a.id
-		WHERE a.user_id = $1
-		ORDER BY c.slug, a.cycle DESC`, userID)
-	if err != nil {
+	FROM assignments a
+	JOIN courses c ON c.id = a.course_id
+	LEFT JOIN completions cm ON cm.assignment_id = a.id
+	WHERE a.user_id = $1
+	ORDER BY c.slug, a.cycle DESC`
+
+// ForLearner returns every assignment of a person (My training), with a
+// prepared query.
+func (s *Assignments) ForLearner(ctx context.Context, userID int64) ([]LearnerAssignment, error) {
+	var out []LearnerAssignment
+	if err := s.learner.selectInto(ctx, s.db, &out, userID); err != nil {
 		return nil, fmt.Errorf("store: assignments of user %d: %w", userID, err)
 	}
 	return out, nil

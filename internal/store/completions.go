@@ -28,10 +28,19 @@ const completionColumns = `cm.id, cm.user_id, cm.course_id, cm.course_version_id
 	cm.cycle, cm.score, cm.minutes, cm.completed_at, cm.expires_at`
 
 // Completions stores completions.
-type Completions struct{ db *sqlx.DB }
+type Completions struct {
+	db      *sqlx.DB
+	credits prepared
+}
 
 // NewCompletions returns the completion store.
-func NewCompletions(db *sqlx.DB) *Completions { return &Completions{db: db} }
+func NewCompletions(db *sqlx.DB) *Completions {
+	return &Completions{db: db, credits: prepared{query: `SELECT cm.id, c.slug, v.title, cm.minutes, cm.completed_at
+		FROM completions cm
+		JOIN course_versions v ON v.id = cm.course_version_id
+		JOIN courses c ON c.id = cm.course_id
+		WHERE cm.user_id = $1 ORDER BY cm.completed_at, cm.id`}}
+}
 
 // CreateTx records a completion. A second completion of the same
 // assignment, or of the same user × version × cycle, is ErrConflict.
@@ -83,12 +92,7 @@ type CreditRow struct {
 // oldest first.
 func (s *Completions) Credits(ctx context.Context, userID int64) ([]CreditRow, error) {
 	var out []CreditRow
-	err := s.db.SelectContext(ctx, &out, `SELECT cm.id, c.slug, v.title, cm.minutes, cm.completed_at
-		FROM completions cm
-		JOIN course_versions v ON v.id = cm.course_version_id
-		JOIN courses c ON c.id = cm.course_id
-		WHERE cm.user_id = $1 ORDER BY cm.completed_at, cm.id`, userID)
-	if err != nil {
+	if err := s.credits.selectInto(ctx, s.db, &out, userID); err != nil {
 		return nil, fmt.Errorf("store: credits of user %d: %w", userID, err)
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -25,4 +26,15 @@ func (p *prepared) get(db *sqlx.DB) (*sqlx.Stmt, error) {
 		}
 	})
 	return p.stmt, p.err
+}
+
+// selectInto runs the query and scans every row into dest. A query with
+// arguments that is not prepared costs lib/pq two round trips (parse,
+// then bind and execute) and PostgreSQL a plan each time.
+func (p *prepared) selectInto(ctx context.Context, db *sqlx.DB, dest any, args ...any) error {
+	stmt, err := p.get(db)
+	if err != nil {
+		return err
+	}
+	return stmt.SelectContext(ctx, dest, args...)
 }

@@ -27,10 +27,17 @@ const requirementColumns = `r.id, r.role_code, r.course_id, c.slug, r.due_days, 
 
 // Requirements stores the requirements matrix. Removing a requirement
 // stamps removed_at; rows are never deleted.
-type Requirements struct{ db *sqlx.DB }
+type Requirements struct {
+	db       *sqlx.DB
+	forRoles prepared
+}
 
 // NewRequirements returns the requirements store.
-func NewRequirements(db *sqlx.DB) *Requirements { return &Requirements{db: db} }
+func NewRequirements(db *sqlx.DB) *Requirements {
+	return &Requirements{db: db, forRoles: prepared{query: `SELECT ` + requirementColumns + ` FROM requirements r
+		JOIN courses c ON c.id = r.course_id WHERE r.removed_at IS NULL AND r.role_code = ANY($1)
+		ORDER BY c.slug, r.role_code`}}
+}
 
 // List returns the active requirements by role and course.
 func (s *Requirements) List(ctx context.Context) ([]Requirement, error) {
@@ -46,10 +53,7 @@ func (s *Requirements) List(ctx context.Context) ([]Requirement, error) {
 // ForRoles returns the active requirements of the given roles.
 func (s *Requirements) ForRoles(ctx context.Context, roles []string) ([]Requirement, error) {
 	var out []Requirement
-	err := s.db.SelectContext(ctx, &out, `SELECT `+requirementColumns+` FROM requirements r
-		JOIN courses c ON c.id = r.course_id WHERE r.removed_at IS NULL AND r.role_code = ANY($1)
-		ORDER BY c.slug, r.role_code`, pq.Array(roles))
-	if err != nil {
+	if err := s.forRoles.selectInto(ctx, s.db, &out, pq.Array(roles)); err != nil {
 		return nil, fmt.Errorf("store: requirements for roles: %w", err)
 	}
 	return out, nil

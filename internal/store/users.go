@@ -31,10 +31,15 @@ const userColumns = `u.id, u.org_id, u.email, u.name, u.password_hash, u.is_admi
 	u.created_at, u.last_login_at, u.deactivated_at`
 
 // Users stores people, their job roles and manager scopes.
-type Users struct{ db *sqlx.DB }
+type Users struct {
+	db    *sqlx.DB
+	roles prepared
+}
 
 // NewUsers returns the user store.
-func NewUsers(db *sqlx.DB) *Users { return &Users{db: db} }
+func NewUsers(db *sqlx.DB) *Users {
+	return &Users{db: db, roles: prepared{query: `SELECT role_code FROM user_roles WHERE user_id = $1 ORDER BY role_code`}}
+}
 
 // NormalizeEmail trims and lower-cases an address for lookups.
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
@@ -102,8 +107,7 @@ func (s *Users) TouchLogin(ctx context.Context, userID int64, at time.Time) erro
 // Roles returns a user's job-role codes.
 func (s *Users) Roles(ctx context.Context, userID int64) ([]string, error) {
 	var out []string
-	err := s.db.SelectContext(ctx, &out, `SELECT role_code FROM user_roles WHERE user_id = $1 ORDER BY role_code`, userID)
-	if err != nil {
+	if err := s.roles.selectInto(ctx, s.db, &out, userID); err != nil {
 		return nil, fmt.Errorf("store: user roles: %w", err)
 	}
 	return out, nil
