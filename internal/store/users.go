@@ -37,9 +37,10 @@ type Users struct {
 }
 
 // NewUsers returns the user store.
-func NewUsers(db *sqlx.DB) *Users {
-	return &Users{db: db, roles: prepared{query: `SELECT role_code FROM user_roles WHERE user_id = $1 ORDER BY role_code`}}
-}
+func NewUsers(db *sqlx.DB) *Users { return &Users{db: db, roles: prepared{query: userRolesSQL}} }
+
+// userRolesSQL reads a person's job-role codes in order.
+const userRolesSQL = `SELECT role_code FROM user_roles WHERE user_id = $1 ORDER BY role_code`
 
 // NormalizeEmail trims and lower-cases an address for lookups.
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
@@ -293,7 +294,7 @@ func (s *Users) SetRolesTx(ctx context.Context, tx *sqlx.Tx, userID int64, roles
 // RolesTx returns a user's job-role codes as the transaction sees them.
 func (s *Users) RolesTx(ctx context.Context, q sqlx.QueryerContext, userID int64) ([]string, error) {
 	out := []string{}
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT role_code FROM user_roles WHERE user_id = $1 ORDER BY role_code`, userID)
+	err := sqlx.SelectContext(ctx, q, &out, userRolesSQL, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: user roles: %w", err)
 	}
