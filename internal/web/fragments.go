@@ -37,10 +37,3 @@ func (c *fragmentCache[K]) get(k K, render func(K) (template.HTML, error)) (temp
 	c.mu.Unlock()
 	return h, nil
 }
-
-// len is how many fragments are cached.
-func (c *fragmentCache[K]) len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.m)
-}

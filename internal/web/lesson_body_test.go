@@ -85,8 +85,8 @@ func TestFragmentCache(t *testing.T) {
 	if renders != 3 {
 		t.Errorf("rendered %d times for 3 keys asked twice", renders)
 	}
-	if _, err := c.get(3, render); err != nil || c.len() > 3 {
-		t.Errorf("a fourth key left %d fragments (bound 3), %v", c.len(), err)
+	if _, err := c.get(3, render); err != nil || len(c.m) > 3 {
+		t.Errorf("a fourth key left %d fragments (bound 3), %v", len(c.m), err)
 	}
 	failing := func(int) (template.HTML, error) { return "", fmt.Errorf("broken") }
 	if _, err := c.get(9, failing); err == nil {
