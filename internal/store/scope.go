@@ -1,0 +1,26 @@
+package store
+
+// The scope rule has one home: "manager M may see person P" means P's
+// organization lies in the subtree of one of M's scope organizations, and
+// org_closure (one row per ancestor/descendant pair, depth 0 for itself)
+// answers it with one indexed lookup. Every query, in this package or in
+// an area's own SQL, composes these fragments rather than writing the
+// join out, so the rule changes in one place.
+
+// InSubtrees is a SQL condition: the organization in col lies in the
+// subtree of one of the organizations in the bigint[] placeholder arg.
+// Pass the array with pq.Array; an empty array matches nothing.
+func InSubtrees(col, arg string) string {
+	return col + " IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = ANY(" + arg + "::bigint[]))"
+}
+
+// InSubtree is InSubtrees for one root organization in placeholder arg.
+func InSubtree(col, arg string) string {
+	return col + " IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = " + arg + "::bigint)"
+}
+
+// Under is a SQL condition: the organization in col lies in the subtree of
+// the organization in ancestorCol (either may be a column or placeholder).
+func Under(col, ancestorCol string) string {
+	return "EXISTS (SELECT 1 FROM org_closure WHERE ancestor_id = " + ancestorCol + " AND descendant_id = " + col + ")"
+}
