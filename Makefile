@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/waymark
 PKGS := ./...
 
-.PHONY: run build test vet fmt-check fuzz bench bench-smoke clean axe e2e
+.PHONY: run build test vet fmt-check fuzz bench bench-smoke clean axe e2e need-run need-test
 
 # axe-core checks every page the browser tests visit (internal/e2e). It is
 # fetched once from npm, pinned by version and by the SHA-256 of the file,
@@ -18,7 +18,14 @@ export WAYMARK_AXE_JS := $(CURDIR)/$(AXE_JS)
 build:
 	$(GO) build -o $(BIN) ./cmd/waymark
 
-run: build
+# need.sh installs the Debian packages each target lacks (the one list).
+need-run:
+	@scripts/need.sh run
+
+need-test:
+	@scripts/need.sh test
+
+run: need-run build
 	@set -e; \
 	url=$$(scripts/dev-db.sh waymark); \
 	export DATABASE_URL=$$url; \
@@ -48,7 +55,7 @@ $(AXE_JS):
 	cp "$$tmp/package/axe.min.js" $@; cp $@ $(@D)/axe.min.js; echo "axe-core $(AXE_VERSION) -> $@"
 
 # e2e runs only the browser tests (Chromium + axe-core + PostgreSQL).
-e2e: axe
+e2e: need-test axe
 	@set -e; \
 	admin=$$(scripts/dev-db.sh postgres); \
 	TEST_DATABASE_URL=$$admin $(GO) test -count=1 -v ./internal/e2e
@@ -56,7 +63,8 @@ e2e: axe
 # The browser tests run last, alone and without the race detector: they
 # measure pages, not goroutines, and the race detector makes bcrypt and the
 # server many times slower (the web package's own tests run with -race).
-test: fmt-check vet axe
+# The benchmark smoke run comes first, so the suite's summary closes the log.
+test: need-test fmt-check vet axe bench-smoke
 	@set -e; \
 	admin=$$(scripts/dev-db.sh postgres); \
 	TEST_DATABASE_URL=$$admin $(GO) test -race -count=1 -timeout 30m $$($(GO) list $(PKGS) | grep -v /internal/e2e$$); \
@@ -70,8 +78,8 @@ test: fmt-check vet axe
 BENCH_DB ?= waymark_bench
 BENCH_DATA_ARGS ?=
 BENCH_ARGS ?=
-bench: build
-	@set -e; command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)"; exit 1; }; \
+bench: need-test build
+	@set -e; \
 	admin=$$(scripts/dev-db.sh postgres); url="$${admin%/*}/$(BENCH_DB)?sslmode=disable"; \
 	if [ "$$(psql "$$admin" -Atc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'")" != 1 ]; then \
 	  psql "$$admin" -qc 'CREATE DATABASE "$(BENCH_DB)"'; \
@@ -84,8 +92,8 @@ bench: build
 # bench-smoke runs the same path on a tiny dataset in about a minute, so the
 # benchmark never rots. It fails when the harness breaks, not when a speed
 # target is missed.
-bench-smoke: build
-	@set -e; command -v wrk >/dev/null || { echo "bench-smoke: wrk is missing (apt-get install wrk)"; exit 1; }; \
+bench-smoke: need-test build
+	@set -e; \
 	admin=$$(scripts/dev-db.sh postgres); db=waymark_bench_smoke_$$$$; url="$${admin%/*}/$$db?sslmode=disable"; \
 	trap 'psql "$$admin" -qc "DROP DATABASE IF EXISTS $$db WITH (FORCE)"' EXIT; \
 	psql "$$admin" -qc "CREATE DATABASE $$db"; \

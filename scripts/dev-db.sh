@@ -32,13 +32,27 @@ as_owner() {
 
 ready() { "${bindir:-/usr/bin}/pg_isready" -q -h 127.0.0.1 -p "$1" >/dev/null 2>&1 || pg_isready -q -h 127.0.0.1 -p "$1" >/dev/null 2>&1; }
 
+# A cluster Debian's package made but nothing started (a container without
+# systemd): start it rather than make a second one.
+start_machine_cluster() {
+  command -v pg_ctlcluster >/dev/null 2>&1 || return 1
+  local v
+  for v in $(ls /etc/postgresql 2>/dev/null); do
+    [ -d "/etc/postgresql/$v/main" ] || continue
+    say "starting the machine's PostgreSQL $v cluster"
+    pg_ctlcluster --skip-systemctl-redirect "$v" main start >&2 2>/dev/null || continue
+    ready 5432 && return 0
+  done
+  return 1
+}
+
 if [ -f "$data/PG_VERSION" ]; then
   host_port=$port
   if ! ready $port; then
     say "starting the project cluster in .data/pg"
     as_owner "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w -o "-p $port -c listen_addresses=127.0.0.1 -k $data" start >&2
   fi
-elif ready 5432; then
+elif ready 5432 || start_machine_cluster; then
   host_port=5432
 else
   if [ -z "$bindir" ]; then
