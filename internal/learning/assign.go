@@ -39,7 +39,7 @@ func (s *Service) StartSelf(ctx context.Context, userID int64, slug string) erro
 			fresh.ID = last.ID
 			return s.assignments.ReopenTx(ctx, tx, fresh)
 		case store.StatusCompleted:
-			expired, err := s.completionExpired(ctx, tx, last.ID, now)
+			expired, err := s.completions.ExpiredTx(ctx, tx, last.ID, now)
 			if err != nil || !expired {
 				return err
 			}
@@ -49,16 +49,6 @@ func (s *Service) StartSelf(ctx context.Context, userID int64, slug string) erro
 		}
 		return nil
 	})
-}
-
-func (s *Service) completionExpired(ctx context.Context, tx *sqlx.Tx, assignmentID int64, now time.Time) (bool, error) {
-	var expired bool
-	err := tx.GetContext(ctx, &expired, `SELECT COALESCE(bool_or(expires_at <= $2), false) FROM completions
-		WHERE assignment_id = $1`, assignmentID, now)
-	if err != nil {
-		return false, fmt.Errorf("learning: completion expiry: %w", err)
-	}
-	return expired, nil
 }
 
 // ignoreConflict treats "someone else created it first" as done.
@@ -82,12 +72,7 @@ type ManualAssignment struct {
 }
 
 // AssignResult counts what a manual assignment did.
-type AssignResult struct {
-	Created  int `db:"created"`  // new assignments
-	Reopened int `db:"reopened"` // withdrawn ones opened again
-	Updated  int `db:"updated"`  // open ones given this due date (never a later one)
-	Skipped  int `db:"skipped"`  // already completed and current
-}
+type AssignResult = store.ManualCounts
 
 // AssignManual assigns a course with a due date, set-based over the
 // subtree, audited in the same transaction. Open assignments keep an
@@ -106,10 +91,11 @@ func (s *Service) AssignManual(ctx context.Context, m ManualAssignment) (AssignR
 		m.AvailableFrom = now
 	}
 	err = store.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &res, manualSQL, nullID(m.UserID), nullID(m.OrgID), ref.CourseID, m.DueAt,
-			m.AvailableFrom, now, m.ActorID)
+		res, err = s.assignments.AssignManualTx(ctx, tx, store.ManualAssign{UserID: nullID(m.UserID),
+			OrgID: nullID(m.OrgID), CourseID: ref.CourseID, DueAt: m.DueAt, AvailableFrom: m.AvailableFrom, At: now,
+			ActorID: m.ActorID})
 		if err != nil {
-			return fmt.Errorf("learning: assign course: %w", err)
+			return err
 		}
 		entityID := "user:" + strconv.FormatInt(m.UserID, 10)
 		var org *int64
@@ -129,43 +115,3 @@ func nullID(id int64) *int64 {
 	}
 	return &id
 }
-
-// manualSQL: $1 user or NULL, $2 organization or NULL, $3 course, $4 due,
-// $5 available from, $6 now, $7 actor.
-const manualSQL = `WITH targets AS (
-	SELECT u.id AS user_id FROM users u
-	WHERE u.deactivated_at IS NULL AND (
-		u.id = $1::bigint OR
-		u.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $2::bigint))
-), last AS (
-	SELECT DISTINCT ON (a.user_id) a.user_id, a.id, a.cycle, a.status
-	FROM assignments a
-	WHERE a.course_id = $3 AND a.user_id IN (SELECT user_id FROM targets)
-	ORDER BY a.user_id, a.cycle DESC
-), latest AS (
-	SELECT t.user_id, l.id, l.cycle, l.status, cm.expires_at
-	FROM targets t
-	LEFT JOIN last l ON l.user_id = t.user_id
-	LEFT JOIN completions cm ON cm.assignment_id = l.id
-), reopened AS (
-	UPDATE assignments a SET status = 'open', withdrawn_at = NULL, source = 'manual', assigned_by = $7,
-		assigned_at = $6, available_from = $5, due_at = $4
-	FROM latest l WHERE a.id = l.id AND l.status = 'withdrawn' AND a.status = 'withdrawn'
-	RETURNING a.id
-), updated AS (
-	UPDATE assignments a SET due_at = LEAST(COALESCE(a.due_at, $4), $4),
-		source = CASE WHEN a.source = 'self' THEN 'manual' ELSE a.source END,
-		assigned_by = CASE WHEN a.source = 'self' THEN $7 ELSE a.assigned_by END
-	FROM latest l WHERE a.id = l.id AND l.status = 'open' AND a.status = 'open'
-	RETURNING a.id
-), created AS (
-	INSERT INTO assignments (user_id, course_id, cycle, source, assigned_by, assigned_at, available_from, due_at)
-	SELECT l.user_id, $3, COALESCE(l.cycle, 0) + 1, 'manual', $7, $6, $5, $4
-	FROM latest l
-	WHERE l.id IS NULL OR (l.status = 'completed' AND l.expires_at <= $6)
-	ON CONFLICT DO NOTHING
-	RETURNING id
-)
-SELECT (SELECT count(*) FROM created) AS created, (SELECT count(*) FROM reopened) AS reopened,
-	(SELECT count(*) FROM updated) AS updated,
-	(SELECT count(*) FROM latest WHERE status = 'completed' AND (expires_at IS NULL OR expires_at > $6)) AS skipped`

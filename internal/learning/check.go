@@ -160,7 +160,7 @@ func (s *Service) completeTx(ctx context.Context, tx *sqlx.Tx, at store.Attempt,
 	if err != nil || asg.Status != store.StatusOpen {
 		return err
 	}
-	months, err := s.renewalMonths(ctx, tx, asg.UserID, asg.CourseID, course.RenewalMonths)
+	months, err := s.reqs.RenewalMonthsTx(ctx, tx, asg.UserID, asg.CourseID, course.RenewalMonths)
 	if err != nil {
 		return err
 	}
@@ -183,23 +183,6 @@ func (s *Service) completeTx(ctx context.Context, tx *sqlx.Tx, at store.Attempt,
 		return s.OnCompleted(ctx, tx, id)
 	}
 	return nil
-}
-
-// renewalMonths is how long a completion counts: the shortest renewal of
-// the requirements that make the person take the course (a requirement
-// without its own uses the course's), or the course's own when no
-// requirement applies. 0 means it never expires.
-func (s *Service) renewalMonths(ctx context.Context, tx *sqlx.Tx, userID, courseID int64, courseMonths int) (int, error) {
-	var months int
-	err := tx.GetContext(ctx, &months, `SELECT CASE WHEN count(*) = 0 THEN $3::int
-			ELSE COALESCE(min(NULLIF(COALESCE(r.renewal_months, $3::int), 0)), 0) END
-		FROM user_roles ur
-		JOIN requirements r ON r.role_code = ur.role_code AND r.removed_at IS NULL AND NOT r.optional
-		WHERE ur.user_id = $1 AND r.course_id = $2`, userID, courseID, courseMonths)
-	if err != nil {
-		return 0, fmt.Errorf("learning: renewal period: %w", err)
-	}
-	return months, nil
 }
 
 // AttemptView is a graded attempt with its feedback.

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/store"
@@ -94,17 +93,9 @@ func New(ctx context.Context, db *sqlx.DB, cat *catalog.Catalog, o Options) (*Se
 	for i, c := range cat.Courses {
 		slugs[i], hashes[i] = c.Slug, c.Hash
 	}
-	var rows []struct {
-		Slug      string `db:"slug"`
-		CourseID  int64  `db:"course_id"`
-		VersionID int64  `db:"version_id"`
-	}
-	err := db.SelectContext(ctx, &rows, `SELECT c.slug, c.id AS course_id, v.id AS version_id
-		FROM unnest($1::text[], $2::text[]) AS k(slug, hash)
-		JOIN courses c ON c.slug = k.slug
-		JOIN course_versions v ON v.course_id = c.id AND v.content_hash = k.hash`, pq.Array(slugs), pq.Array(hashes))
+	rows, err := s.courseStore.Refs(ctx, slugs, hashes)
 	if err != nil {
-		return nil, fmt.Errorf("learning: course ids: %w", err)
+		return nil, err
 	}
 	for _, r := range rows {
 		s.refs[r.Slug] = courseRef{CourseID: r.CourseID, VersionID: r.VersionID}

@@ -2,6 +2,7 @@ package prevention
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/mail"
 	"strconv"
@@ -100,24 +101,11 @@ func (s *Service) MyClasses(ctx context.Context, actor Actor) ([]Class, error) {
 }
 
 // OrgChoice is an organization a class may belong to.
-type OrgChoice struct {
-	ID   int64  `db:"id"`
-	Code string `db:"code"`
-	Name string `db:"name"`
-	Type string `db:"type"`
-}
+type OrgChoice = store.TypedOrg
 
 // OrgChoices lists the schools and programs in the actor's own subtree.
 func (s *Service) OrgChoices(ctx context.Context, actor Actor) ([]OrgChoice, error) {
-	var out []OrgChoice
-	err := s.db.SelectContext(ctx, &out, `SELECT o.id, o.code, o.name, o.type FROM org_closure oc
-		JOIN organizations o ON o.id = oc.descendant_id
-		WHERE oc.ancestor_id = $1 AND o.type = ANY($2) AND o.deactivated_at IS NULL ORDER BY o.name LIMIT 500`,
-		actor.OrgID, strArray(ClassOrgTypes))
-	if err != nil {
-		return nil, fmt.Errorf("prevention: organization choices: %w", err)
-	}
-	return out, nil
+	return store.TypedOrgsUnder(ctx, s.db, actor.OrgID, ClassOrgTypes)
 }
 
 // ClassForm is the class form as typed.
@@ -219,10 +207,11 @@ func (s *Service) CreateClass(ctx context.Context, actor Actor, f ClassForm) (in
 	err = store.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var courseID *int64
 		if !cur.External {
-			courseID = new(int64)
-			if err := tx.GetContext(ctx, courseID, `SELECT id FROM courses WHERE slug = $1`, cur.Course.Slug); err != nil {
-				return fmt.Errorf("prevention: course %q: %w", cur.Course.Slug, notFound(err))
+			id, err := store.CourseIDBySlug(ctx, tx, cur.Course.Slug)
+			if err != nil {
+				return err
 			}
+			courseID = &id
 		}
 		err := tx.GetContext(ctx, &c.ID, `INSERT INTO prevention_classes (org_id, name, grade_band, age_min, age_max,
 			student_count, course_id, program_id, consent_required, contact_name, contact_phone, contact_email,
@@ -252,15 +241,11 @@ func (s *Service) classOrg(ctx context.Context, actor Actor, code string) (*OrgC
 	if code == "" {
 		return nil, nil
 	}
-	var o OrgChoice
-	err := s.db.GetContext(ctx, &o, `SELECT o.id, o.code, o.name, o.type FROM organizations o
-		WHERE o.code = upper($1) AND o.type = ANY($2) AND o.deactivated_at IS NULL
-		AND ($4 OR EXISTS (SELECT 1 FROM org_closure oc WHERE oc.ancestor_id = $3 AND oc.descendant_id = o.id))`,
-		code, strArray(ClassOrgTypes), actor.OrgID, actor.IsAdmin)
-	if err = notFound(err); err == store.ErrNotFound {
+	o, err := store.TypedOrgByCode(ctx, s.db, code, ClassOrgTypes, actor.OrgID, actor.IsAdmin)
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	} else if err != nil {
-		return nil, fmt.Errorf("prevention: class organization: %w", err)
+		return nil, err
 	}
 	return &o, nil
 }

@@ -213,13 +213,16 @@ func (s *Service) LogDelivery(ctx context.Context, actor Actor, classID int64, n
 		if err != nil {
 			return err
 		}
+		version, err := store.CurrentVersionID(ctx, tx, class.CourseID)
+		if err != nil {
+			return err
+		}
 		now := s.now()
 		err = tx.GetContext(ctx, &id, `INSERT INTO prevention_deliveries (class_id, session, delivered_on, minutes,
 			attendance, adaptations, notes, logged_by, co_facilitator_id, course_version_id, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-				(SELECT current_version_id FROM courses WHERE id = $10), $11, $11) RETURNING id`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
 			classID, n, d.DeliveredOn, d.Minutes, d.Attendance, d.Adaptations, d.Notes, actor.UserID,
-			d.CoFacilitatorID, class.CourseID, now)
+			d.CoFacilitatorID, version, now)
 		if isUnique(err) {
 			return fmt.Errorf("prevention: session %d of class %d is logged already: %w", n, classID, store.ErrConflict)
 		}

@@ -2,6 +2,7 @@ package prevention
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -52,14 +53,11 @@ func (s *Service) AddFacilitator(ctx context.Context, actor Actor, classID int64
 		if err != nil {
 			return err
 		}
-		var userID int64
-		err = tx.GetContext(ctx, &userID, `SELECT u.id FROM users u
-			JOIN org_closure oc ON oc.ancestor_id = u.org_id AND oc.descendant_id = $2
-			WHERE lower(u.email) = $1 AND u.is_facilitator AND u.deactivated_at IS NULL`, email, class.OrgID)
-		if err = notFound(err); err == store.ErrNotFound {
+		userID, err := store.FacilitatorAbove(ctx, tx, email, class.OrgID)
+		if errors.Is(err, store.ErrNotFound) {
 			return FieldErrors{"email": "No facilitator with this email works in this class's organization."}
 		} else if err != nil {
-			return fmt.Errorf("prevention: find co-facilitator: %w", err)
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO prevention_class_facilitators (class_id, user_id, lead, added_at)
 			VALUES ($1, $2, false, $3) ON CONFLICT DO NOTHING`, classID, userID, s.now())

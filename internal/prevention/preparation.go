@@ -2,6 +2,7 @@ package prevention
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -38,16 +39,9 @@ func (s *Service) preparation(ctx context.Context, q sqlx.QueryerContext, userID
 	if c := s.cat.Get(slug); c != nil {
 		p.Title = c.Title
 	}
-	var row struct {
-		CompletedAt time.Time  `db:"completed_at"`
-		ExpiresAt   *time.Time `db:"expires_at"`
-	}
-	err := sqlx.GetContext(ctx, q, &row, `SELECT c.completed_at, c.expires_at FROM completions c
-		JOIN courses co ON co.id = c.course_id
-		WHERE c.user_id = $1 AND co.slug = $2 AND (c.expires_at IS NULL OR c.expires_at > $3)
-		ORDER BY c.expires_at DESC NULLS FIRST LIMIT 1`, userID, slug, s.now())
-	switch err = notFound(err); {
-	case err == store.ErrNotFound:
+	row, err := store.CurrentCompletion(ctx, q, userID, slug, s.now())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return p, nil
 	case err != nil:
 		return p, fmt.Errorf("prevention: preparation of user %d: %w", userID, err)

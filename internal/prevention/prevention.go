@@ -32,7 +32,11 @@ var (
 	ErrLocked = fmt.Errorf("prevention: a session record can be changed for 7 days after it was logged: %w", store.ErrConflict)
 )
 
-// Service holds the prevention domain logic. SQL lives next to each method.
+// Service holds the prevention domain logic. The SQL of the prevention_*
+// tables lives next to each method; shared tables are read through
+// internal/store, and where a query of its own joins them (names for
+// display, the report's one set-based statement) it composes the scope
+// rule from the store's fragments.
 type Service struct {
 	db  *sqlx.DB
 	cat *catalog.Catalog
@@ -74,9 +78,6 @@ func isUnique(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"
 }
-
-// strArray adapts a slice for = ANY($n).
-func strArray(v []string) any { return pq.StringArray(v) }
 
 // int64Array adapts a slice for = ANY($n).
 func int64Array(v []int64) any { return pq.Int64Array(v) }

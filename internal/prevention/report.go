@@ -236,7 +236,7 @@ func groupOf(c classStats, level string) (key, name, context string) {
 // every mark or tally cell), aggregates each table once for the whole scope,
 // and runs without JIT: compiling this query took longer than running it.
 func (s *Service) classStats(ctx context.Context, scope Scope) ([]classStats, error) {
-	where, arg := `c.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = ANY($1))`, any(int64Array(scope.Roots))
+	where, arg := store.InSubtrees("c.org_id", "$1"), any(int64Array(scope.Roots))
 	switch {
 	case scope.All:
 		where, arg = `$1::boolean`, any(true)
@@ -261,13 +261,11 @@ const classStatsHead = `WITH cls AS MATERIALIZED (
 			c.consent_required, c.consent_count
 		FROM prevention_classes c WHERE c.archived_at IS NULL AND `
 
-const classStatsTail = `),
+var classStatsTail = `),
 	orgs AS MATERIALIZED (
 		SELECT o.id, o.name,
-			(SELECT a.id FROM org_closure oc JOIN organizations a ON a.id = oc.ancestor_id
-			 WHERE oc.descendant_id = o.id AND a.type = 'school_district' ORDER BY oc.depth LIMIT 1) AS district_id,
-			COALESCE((SELECT a.county FROM org_closure oc JOIN organizations a ON a.id = oc.ancestor_id
-			 WHERE oc.descendant_id = o.id AND a.county <> '' ORDER BY oc.depth LIMIT 1), '') AS county
+			` + store.NearestAncestor("o.id", "a.id", "a.type = 'school_district'") + ` AS district_id,
+			COALESCE(` + store.NearestAncestor("o.id", "a.county", "a.county <> ''") + `, '') AS county
 		FROM organizations o WHERE o.id IN (SELECT org_id FROM cls)),
 	dl AS (
 		SELECT d.class_id, count(*)::int AS delivered, max(d.attendance)::int AS reach,
