@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -48,7 +49,7 @@ func isUnique(err error) bool {
 
 // notFound maps sql.ErrNoRows to ErrNotFound.
 func notFound(err error) error {
-	if err != nil && err.Error() == "sql: no rows in result set" {
+	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}
 	return err
