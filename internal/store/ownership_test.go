@@ -101,11 +101,11 @@ func sqlNames(t *testing.T, root string) map[string]bool {
 // sqlRef is one table or function a SQL text names.
 type sqlRef struct {
 	name  string
-	write bool // INSERT INTO, UPDATE, DELETE FROM, TRUNCATE, COPY, ALTER/LOCK TABLE, or a function call
+	write bool // INSERT INTO, UPDATE, DELETE FROM, TRUNCATE, COPY, ANALYZE, … TABLE, or a function call
 }
 
 var (
-	tableRef = regexp.MustCompile(`(?i)\b(DELETE\s+FROM|FROM|JOIN|INSERT\s+INTO|INTO|UPDATE|TRUNCATE|COPY|TABLE|ANALYZE)\s+(?:ONLY\s+)?(?:TABLE\s+)?(?:[a-z_][a-z0-9_]*\.)?([a-z_][a-z0-9_]*)`)
+	tableRef = regexp.MustCompile(`(?i)\b(DELETE\s+FROM|FROM|JOIN|USING|INSERT\s+INTO|INTO|UPDATE|TRUNCATE|COPY|TABLE|ANALYZE)\s+(?:ONLY\s+)?(?:TABLE\s+)?(?:[a-z_][a-z0-9_]*\.)?([a-z_][a-z0-9_]*)`)
 	funcRef  = regexp.MustCompile(`(?i)\b([a-z_][a-z0-9_]*)\s*\(`)
 	cteName  = regexp.MustCompile(`(?i)(?:\bWITH\s+(?:RECURSIVE\s+)?|,\s*)([a-z_][a-z0-9_]*)\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(`)
 )
@@ -124,7 +124,7 @@ func sqlRefs(text string, known map[string]bool) []sqlRef {
 			continue
 		}
 		kw := strings.ToUpper(strings.Fields(m[1])[0])
-		refs = append(refs, sqlRef{name: name, write: kw != "FROM" && kw != "JOIN"})
+		refs = append(refs, sqlRef{name: name, write: kw != "FROM" && kw != "JOIN" && kw != "USING"})
 	}
 	for _, m := range funcRef.FindAllStringSubmatch(text, -1) {
 		name := strings.ToLower(m[1])
@@ -289,6 +289,8 @@ func TestSQLRefs(t *testing.T) {
 		{`INSERT INTO email_outbox (k) SELECT k FROM users`, "email_outbox! users"},
 		{`DELETE FROM report_pairs WHERE user_id = $1`, "report_pairs!"},
 		{`UPDATE ONLY assignments SET x = 1`, "assignments!"},
+		{`DELETE FROM report_pairs p USING users u WHERE p.user_id = u.id`, "report_pairs! users"},
+		{`SELECT * FROM report_pairs JOIN users USING (id)`, "report_pairs users"},
 		{`WITH users AS (SELECT 1) SELECT * FROM users`, ""},
 		{`WITH a AS (SELECT 1), b AS MATERIALIZED (SELECT * FROM a) SELECT * FROM b JOIN users USING (id)`, "users"},
 		{`SELECT * FROM (SELECT 1) AS users_sub, unnest($1::bigint[]) x`, ""},
