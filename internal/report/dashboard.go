@@ -135,8 +135,8 @@ func (s *Service) branches(ctx context.Context, tx *sqlx.Tx, v View, d *Dashboar
 	var err error
 	switch {
 	case v.Focus != 0:
-		f, err := store.OrgAndParent(ctx, tx, v.Focus)
-		if err != nil {
+		var f store.OrgWithParent
+		if f, err = store.OrgAndParent(ctx, tx, v.Focus); err != nil {
 			return nil, fmt.Errorf("report: focus organization: %w", err)
 		}
 		d.FocusName = f.Name

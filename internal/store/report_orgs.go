@@ -27,10 +27,7 @@ func OrgAndParent(ctx context.Context, q sqlx.QueryerContext, id int64) (OrgWith
 	var f OrgWithParent
 	err := sqlx.GetContext(ctx, q, &f, `SELECT o.name, o.parent_id, p.name AS parent_name
 			FROM organizations o LEFT JOIN organizations p ON p.id = o.parent_id WHERE o.id = $1`, id)
-	if err != nil {
-		return f, fmt.Errorf("store: organization %d and parent: %w", id, err)
-	}
-	return f, nil
+	return f, err
 }
 
 // ChildNames lists an organization's children by name.
