@@ -1,5 +1,7 @@
-// Package store holds all SQL. It speaks in domain types and sentinel
-// errors; it knows nothing of HTTP.
+// Package store owns the shared tables and holds all their SQL, and the
+// scope rule's SQL fragments (scope.go) every query composes; an area keeps
+// only the SQL of its own tables (ownership_test.go). It speaks in domain
+// types and sentinel errors; it knows nothing of HTTP.
 package store
 
 import (
