@@ -9,6 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/waymark/waymark/internal/report"
 	"github.com/waymark/waymark/internal/store"
 )
 
@@ -113,7 +114,7 @@ func (s *Service) applyRoster(ctx context.Context, tx *sqlx.Tx, opt ImportOption
 	if err := s.peopleChanged(ctx, tx, changed); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, refreshReportsSQL); err != nil {
+	if err := report.RefreshDeferred(ctx, tx, store.RosterTouchedIDs); err != nil {
 		return fmt.Errorf("people: import: refresh reports: %w", err)
 	}
 	return store.Audit(ctx, tx, store.AuditEntry{ActorID: actorRef(opt.Actor), Action: "import.apply", Entity: "import",
@@ -121,18 +122,11 @@ func (s *Service) applyRoster(ctx context.Context, tx *sqlx.Tx, opt ImportOption
 			"unchanged": res.Unchanged}})
 }
 
-const (
-	// bulkSQL sets up the import's transaction: the report triggers wait
-	// (see applyRoster), sorts and hashes get room, and no statement is
-	// compiled by JIT, which takes a second to save less.
-	bulkSQL = `SELECT set_config('waymark.report_deferred', 'on', true), set_config('work_mem', '64MB', true),
+// bulkSQL sets up the import's transaction: the report triggers wait
+// (see applyRoster), sorts and hashes get room, and no statement is
+// compiled by JIT, which takes a second to save less.
+const bulkSQL = `SELECT set_config('waymark.report_deferred', 'on', true), set_config('work_mem', '64MB', true),
 		set_config('jit', 'off', true)`
-	// refreshReportsSQL refreshes the report rows of everyone the staged
-	// roster (roster_in, see store.StageRoster) creates or updates, and
-	// lets the triggers run again.
-	refreshReportsSQL = `SELECT report_refresh_people(ARRAY(SELECT user_id FROM roster_in WHERE action <> 'unchanged')),
-		set_config('waymark.report_deferred', 'off', true)`
-)
 
 // checkRoster resolves organization codes and job roles, reporting each
 // one that is unknown or deactivated.

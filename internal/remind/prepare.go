@@ -6,9 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lib/pq"
-
 	"github.com/waymark/waymark/internal/mail"
+	"github.com/waymark/waymark/internal/store"
 )
 
 // What a kind of message needs checked and rendered at send time.
@@ -36,23 +35,10 @@ func ruleFor(kind string) (kindRule, bool) {
 	return kindRule{}, false
 }
 
-type assignmentFacts struct {
-	ID          int64      `db:"id"`
-	Status      string     `db:"status"`
-	DueAt       *time.Time `db:"due_at"`
-	LearnerName string     `db:"learner_name"`
-	LearnerGone bool       `db:"learner_gone"`
-	Course      string     `db:"course_title"`
-	ExpiresAt   *time.Time `db:"expires_at"`
-	Renewed     bool       `db:"renewed"`
-}
-
-type recipient struct {
-	ID    int64  `db:"id"`
-	Email string `db:"email"`
-	Name  string `db:"name"`
-	Gone  bool   `db:"gone"`
-}
+type (
+	assignmentFacts = store.ReminderFacts
+	recipient       = store.Recipient
+)
 
 // Prepare is the sender's send-time hook. For reminders, nudges and digests
 // it re-reads the facts and drops what no longer applies: work completed or
@@ -132,23 +118,12 @@ func stale(rule kindRule, f *assignmentFacts, to *recipient, now time.Time) stri
 
 // load reads the facts for a batch: two indexed queries.
 func (s *Service) load(ctx context.Context, aids, uids []int64) (map[int64]*assignmentFacts, map[int64]*recipient, error) {
-	var fs []*assignmentFacts
-	err := s.DB.SelectContext(ctx, &fs, `SELECT a.id, a.status, a.due_at, l.name AS learner_name,
-			l.deactivated_at IS NOT NULL AS learner_gone, coalesce(cv.title, co.slug) AS course_title, c.expires_at,
-			(c.id IS NOT NULL AND EXISTS (SELECT 1 FROM completions n
-			  WHERE n.user_id = c.user_id AND n.course_id = c.course_id AND n.completed_at > c.completed_at)) AS renewed
-		FROM assignments a
-		JOIN users l ON l.id = a.user_id
-		JOIN courses co ON co.id = a.course_id
-		LEFT JOIN course_versions cv ON cv.id = co.current_version_id
-		LEFT JOIN completions c ON c.assignment_id = a.id
-		WHERE a.id = ANY($1)`, pq.Array(aids))
+	fs, err := store.ReminderFactsOf(ctx, s.DB, aids)
 	if err != nil {
 		return nil, nil, fmt.Errorf("remind: send-time facts: %w", err)
 	}
-	var ps []*recipient
-	if err := s.DB.SelectContext(ctx, &ps, `SELECT id, email, name, deactivated_at IS NOT NULL AS gone
-		FROM users WHERE id = ANY($1)`, pq.Array(uids)); err != nil {
+	ps, err := store.RecipientsOf(ctx, s.DB, uids)
+	if err != nil {
 		return nil, nil, fmt.Errorf("remind: send-time recipients: %w", err)
 	}
 	facts, people := map[int64]*assignmentFacts{}, map[int64]*recipient{}

@@ -11,6 +11,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/waymark/waymark/internal/mail"
+	"github.com/waymark/waymark/internal/store"
 )
 
 // Service runs the sweep and re-checks reminders at send time.
@@ -120,8 +121,8 @@ func (s *Service) analyzeAfterBurst(ctx context.Context, queued int) error {
 	if queued < burstRows {
 		return nil
 	}
-	if _, err := s.DB.ExecContext(ctx, `ANALYZE email_outbox`); err != nil {
-		return fmt.Errorf("remind: analyze the outbox: %w", err)
+	if err := mail.AnalyzeOutbox(ctx, s.DB); err != nil {
+		return fmt.Errorf("remind: %w", err)
 	}
 	return nil
 }
@@ -151,58 +152,11 @@ func (s *Service) insert(ctx context.Context, query string, now, sendAt time.Tim
 	return err
 }
 
-// Windows: $2 kinds, $3 lo, $4 hi, $5 lead seconds; $1 send-at, $6 now.
-// Rows are inserted in key order so concurrent sweeps wait on each other
-// instead of deadlocking.
-const (
-	stepsFrom = `unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[]) AS s(kind, lo, hi, lead)`
-	insertCTE = `WITH ins AS (
-		INSERT INTO email_outbox (dedupe_key, kind, user_id, assignment_id, to_addr, subject, text_body, html_body, next_attempt_at)
-		%s
-		ORDER BY 1
-		ON CONFLICT (dedupe_key) DO NOTHING
-		RETURNING kind)
-	SELECT kind, count(*) AS n FROM ins GROUP BY kind`
+// The sweep's statements: the store's reminder rows (windows: $2 kinds,
+// $3 lo, $4 hi, $5 lead seconds; $1 send-at, $6 now) queued by the
+// outbox's INSERT … SELECT.
+var (
+	dueQuery        = mail.EnqueueSelectSQL(store.DueReminderRows)
+	escalationQuery = mail.EnqueueSelectSQL(store.EscalationReminderRows)
+	expiringQuery   = mail.EnqueueSelectSQL(store.ExpiringReminderRows)
 )
-
-// dueQuery: open, available assignments of active people, due-soon and
-// overdue steps.
-var dueQuery = fmt.Sprintf(insertCTE, `SELECT 'r:' || a.id || ':' || s.kind || ':' || to_char(a.due_at AT TIME ZONE 'UTC', 'YYYYMMDD'),
-		       'reminder.' || s.kind, a.user_id, a.id, u.email, '', '', '', $1::timestamptz
-		FROM `+stepsFrom+`
-		JOIN assignments a ON a.status = 'open' AND a.due_at > s.lo AND a.due_at <= s.hi
-		JOIN users u ON u.id = a.user_id AND u.deactivated_at IS NULL
-		WHERE a.available_from <= $6 AND a.assigned_at <= a.due_at + make_interval(secs => s.lead)`)
-
-// escalationQuery: the same assignments at the escalation step, one row per
-// nearest manager — those whose scope is the closest ancestor-or-self of
-// the learner's organization — other than the learner.
-var escalationQuery = fmt.Sprintf(insertCTE, `SELECT 'r:' || a.id || ':' || s.kind || ':' || m.user_id || ':' || to_char(a.due_at AT TIME ZONE 'UTC', 'YYYYMMDD'),
-		       'reminder.' || s.kind, m.user_id, a.id, mu.email, '', '', '', $1::timestamptz
-		FROM `+stepsFrom+`
-		JOIN assignments a ON a.status = 'open' AND a.due_at > s.lo AND a.due_at <= s.hi
-		JOIN users u ON u.id = a.user_id AND u.deactivated_at IS NULL
-		CROSS JOIN LATERAL (
-			SELECT r.user_id FROM (
-				SELECT ms.user_id, rank() OVER (ORDER BY oc.depth) AS nearest
-				FROM org_closure oc
-				-- OFFSET 0 keeps this an index probe per ancestor instead of
-				-- a hash of every scope for every overdue assignment.
-				CROSS JOIN LATERAL (SELECT user_id FROM manager_scopes WHERE org_id = oc.ancestor_id OFFSET 0) ms
-				JOIN users x ON x.id = ms.user_id AND x.deactivated_at IS NULL
-				WHERE oc.descendant_id = u.org_id AND ms.user_id <> u.id) r
-			WHERE r.nearest = 1) m
-		JOIN users mu ON mu.id = m.user_id
-		WHERE a.available_from <= $6 AND a.assigned_at <= a.due_at + make_interval(secs => s.lead)`)
-
-// expiringQuery: completions lapsing soon that the person has not renewed
-// by completing the course again.
-var expiringQuery = fmt.Sprintf(insertCTE, `SELECT 'r:' || c.assignment_id || ':' || s.kind || ':' || to_char(c.expires_at AT TIME ZONE 'UTC', 'YYYYMMDD'),
-		       'reminder.' || s.kind, c.user_id, c.assignment_id, u.email, '', '', '', $1::timestamptz
-		FROM `+stepsFrom+`
-		JOIN completions c ON c.expires_at > s.lo AND c.expires_at <= s.hi
-		JOIN users u ON u.id = c.user_id AND u.deactivated_at IS NULL
-		WHERE c.completed_at <= c.expires_at + make_interval(secs => s.lead)
-		  AND $6::timestamptz IS NOT NULL -- now: not needed here, typed so every query takes the same arguments
-		  AND NOT EXISTS (SELECT 1 FROM completions n
-		                  WHERE n.user_id = c.user_id AND n.course_id = c.course_id AND n.completed_at > c.completed_at)`)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/waymark/waymark/internal/store"
 )
 
 // Group is one row of a breakdown: a course, a branch of the organization
@@ -129,28 +131,19 @@ func (s *Service) Dashboard(ctx context.Context, v View) (Dashboard, error) {
 // organization's children, the state's top-level organizations, or a
 // manager's several scope organizations.
 func (s *Service) branches(ctx context.Context, tx *sqlx.Tx, v View, d *Dashboard) ([]Group, error) {
-	var rows []struct {
-		ID   int64  `db:"id"`
-		Name string `db:"name"`
-	}
+	var rows []store.OrgName
 	var err error
 	switch {
 	case v.Focus != 0:
-		var f struct {
-			Name       string         `db:"name"`
-			ParentID   sql.NullInt64  `db:"parent_id"`
-			ParentName sql.NullString `db:"parent_name"`
-		}
-		if err = tx.GetContext(ctx, &f, `SELECT o.name, o.parent_id, p.name AS parent_name
-			FROM organizations o LEFT JOIN organizations p ON p.id = o.parent_id WHERE o.id = $1`, v.Focus); err != nil {
+		var f store.OrgWithParent
+		if f, err = store.OrgAndParent(ctx, tx, v.Focus); err != nil {
 			return nil, fmt.Errorf("report: focus organization: %w", err)
 		}
 		d.FocusName = f.Name
 		if f.ParentID.Valid {
 			ok := v.All
 			if !ok {
-				if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM org_closure
-					WHERE descendant_id = $1 AND ancestor_id = ANY($2::bigint[]))`, f.ParentID.Int64, pq.Array(v.Roots)); err != nil {
+				if ok, err = store.SubtreesContain(ctx, tx, f.ParentID.Int64, v.Roots); err != nil {
 					return nil, fmt.Errorf("report: parent in scope: %w", err)
 				}
 			}
@@ -158,12 +151,11 @@ func (s *Service) branches(ctx context.Context, tx *sqlx.Tx, v View, d *Dashboar
 				d.Parent = &Group{ID: f.ParentID.Int64, Key: strconv.FormatInt(f.ParentID.Int64, 10), Label: f.ParentName.String}
 			}
 		}
-		err = tx.SelectContext(ctx, &rows, `SELECT id, name FROM organizations WHERE parent_id = $1 ORDER BY name, id`, v.Focus)
+		rows, err = store.ChildNames(ctx, tx, v.Focus)
 	case v.All:
-		err = tx.SelectContext(ctx, &rows, `SELECT id, name FROM organizations WHERE parent_id IS NULL ORDER BY name, id`)
+		rows, err = store.TopNames(ctx, tx)
 	default:
-		err = tx.SelectContext(ctx, &rows, `SELECT id, name FROM organizations WHERE id = ANY($1::bigint[]) ORDER BY name, id`,
-			pq.Array(v.Roots))
+		rows, err = store.OrgNames(ctx, tx, v.Roots)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("report: branches: %w", err)
@@ -189,7 +181,7 @@ func (s *Service) mainGroups(ctx context.Context, tx *sqlx.Tx, v View, clock, da
 			br.ancestor_id AS branch_id, o.county, o.type, `+cellCounts+`
 		FROM c
 		JOIN organizations o ON o.id = c.org_id
-		LEFT JOIN org_closure br ON br.descendant_id = c.org_id AND br.ancestor_id = ANY($4::bigint[])
+		`+store.JoinBranch("br", "c.org_id", "$4")+`
 		GROUP BY GROUPING SETS ((), (br.ancestor_id), (o.county), (o.type))`,
 		clock, day, v.rootsArg(), pq.Array(ids))
 	if err != nil {
@@ -262,33 +254,15 @@ func keyGroups(ctx context.Context, tx *sqlx.Tx, cells, clock, day string, v Vie
 
 // labelCourses sets each course group's title and sorts by it.
 func (s *Service) labelCourses(ctx context.Context, q sqlx.QueryerContext, ids []int64, groups []Group) error {
-	titles, err := courseTitles(ctx, q, ids)
+	titles, err := store.CourseTitles(ctx, q, ids)
 	if err != nil {
-		return err
+		return fmt.Errorf("report: %w", err)
 	}
 	for i := range groups {
 		groups[i].Label = titles[groups[i].ID]
 	}
 	sort.SliceStable(groups, func(i, j int) bool { return groups[i].Label < groups[j].Label })
 	return nil
-}
-
-// courseTitles maps course ids to their current titles.
-func courseTitles(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64]string, error) {
-	var rows []struct {
-		ID    int64  `db:"id"`
-		Title string `db:"title"`
-	}
-	err := sqlx.SelectContext(ctx, q, &rows, `SELECT c.id, coalesce(cv.title, c.slug) AS title
-		FROM courses c LEFT JOIN course_versions cv ON cv.id = c.current_version_id WHERE c.id = ANY($1::bigint[])`, pq.Array(ids))
-	if err != nil {
-		return nil, fmt.Errorf("report: course titles: %w", err)
-	}
-	out := make(map[int64]string, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r.Title
-	}
-	return out, nil
 }
 
 // roleGroups breaks the view down by job role.

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/store"
@@ -115,8 +114,8 @@ func (s *Service) NudgedToday(ctx context.Context, assignmentIDs []int64) (map[i
 		keys[i] = NudgeKey(id, today)
 		byKey[keys[i]] = id
 	}
-	var found []string
-	if err := s.db.SelectContext(ctx, &found, `SELECT dedupe_key FROM email_outbox WHERE dedupe_key = ANY($1)`, pq.Array(keys)); err != nil {
+	found, err := mail.Queued(ctx, s.db, keys)
+	if err != nil {
 		return nil, fmt.Errorf("report: nudged today: %w", err)
 	}
 	for _, k := range found {

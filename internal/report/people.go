@@ -9,6 +9,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/waymark/waymark/internal/store"
 )
 
 // Statuses are the drill-down's status filters: each is one figure's
@@ -131,7 +133,7 @@ func peopleQuery(v View, f Filter, limit string) (string, []any) {
 	case f.Org != 0 && f.Own:
 		where = append(where, "p.org_id = "+arg(f.Org))
 	case f.Org != 0:
-		where = append(where, "p.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = "+arg(f.Org)+")")
+		where = append(where, store.InSubtree("p.org_id", arg(f.Org)))
 	}
 	switch f.Role {
 	case "":
@@ -292,29 +294,15 @@ type PersonFilterOptions struct {
 }
 
 // OrgOption is an organization in the filter's list, indented by depth.
-type OrgOption struct {
-	ID    int64  `db:"id"`
-	Name  string `db:"name"`
-	Depth int    `db:"depth"`
-}
+type OrgOption = store.OrgOption
 
 // FilterOptions lists the view's organizations (up to a limit, in tree
 // order) and the courses counted in it.
 func (s *Service) FilterOptions(ctx context.Context, v View) (PersonFilterOptions, error) {
 	var out PersonFilterOptions
 	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
-		rootCond := "$1::bigint[] IS NULL AND o.parent_id IS NULL"
-		if r := v.roots(); r != nil {
-			rootCond = "o.id = ANY($1::bigint[])"
-		}
-		err := tx.SelectContext(ctx, &out.Orgs, `WITH RECURSIVE t AS (
-				SELECT o.id, o.name, 0 AS depth, ARRAY[o.name || '#' || o.id] AS path
-				FROM organizations o WHERE `+rootCond+`
-				UNION ALL
-				SELECT o.id, o.name, t.depth + 1, t.path || (o.name || '#' || o.id)
-				FROM organizations o JOIN t ON o.parent_id = t.id WHERE t.depth < 3
-			)
-			SELECT id, name, depth FROM t ORDER BY path LIMIT 500`, v.rootsArg())
+		var err error
+		out.Orgs, err = store.OrgOptions(ctx, tx, v.roots())
 		if err != nil {
 			return fmt.Errorf("report: organization options: %w", err)
 		}

@@ -37,24 +37,16 @@ func New(db *sqlx.DB, loc *time.Location, now func() time.Time, renderer *mail.R
 // Today is the local day figures are counted as of.
 func (s *Service) Today() Day { return DayOf(s.now(), s.loc) }
 
-// Scope is what a viewer may see: the whole state (administrators) or the
-// union of the subtrees of Roots (a manager's scope organizations, with
-// any root inside another root's subtree dropped).
-type Scope struct {
-	All   bool
-	Roots []int64
-}
+// Scope is what a viewer may see: the whole state or the union of the
+// subtrees of Roots.
+type Scope = store.Scope
 
 // ScopeFor builds a viewer's scope.
 func (s *Service) ScopeFor(ctx context.Context, isAdmin bool, scopeOrgs []int64) (Scope, error) {
 	if isAdmin {
 		return Scope{All: true}, nil
 	}
-	var roots []int64
-	err := s.db.SelectContext(ctx, &roots, `SELECT r FROM unnest($1::bigint[]) AS r
-		WHERE NOT EXISTS (SELECT 1 FROM org_closure oc
-			WHERE oc.descendant_id = r AND oc.ancestor_id = ANY($1::bigint[]) AND oc.ancestor_id <> r)
-		ORDER BY r`, pq.Array(scopeOrgs))
+	roots, err := store.ScopeRoots(ctx, s.db, scopeOrgs)
 	if err != nil {
 		return Scope{}, fmt.Errorf("report: scope: %w", err)
 	}
@@ -63,9 +55,7 @@ func (s *Service) ScopeFor(ctx context.Context, isAdmin bool, scopeOrgs []int64)
 
 // Contains reports whether org lies in the scope.
 func (s *Service) Contains(ctx context.Context, sc Scope, org int64) (bool, error) {
-	var ok bool
-	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM org_closure oc WHERE oc.descendant_id = $1
-		AND ($2 OR oc.ancestor_id = ANY($3::bigint[])))`, org, sc.All, pq.Array(sc.Roots))
+	ok, err := store.ScopeContains(ctx, s.db, sc, org)
 	if err != nil {
 		return false, fmt.Errorf("report: scope check: %w", err)
 	}
@@ -118,7 +108,7 @@ func (v View) inView(col, arg string) string {
 	if v.roots() == nil {
 		return "(" + arg + "::bigint[] IS NULL)" // the whole state (the argument is NULL)
 	}
-	return col + " IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = ANY(" + arg + "::bigint[]))"
+	return store.InSubtrees(col, arg)
 }
 
 // rootsArg is the roots array as a query argument.

@@ -1,9 +1,12 @@
-// Package store holds all SQL. It speaks in domain types and sentinel
-// errors; it knows nothing of HTTP.
+// Package store owns the shared tables and holds all their SQL, and the
+// scope rule's SQL fragments (scope.go) every query composes; an area keeps
+// only the SQL of its own tables (ownership_test.go). It speaks in domain
+// types and sentinel errors; it knows nothing of HTTP.
 package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -48,7 +51,7 @@ func isUnique(err error) bool {
 
 // notFound maps sql.ErrNoRows to ErrNotFound.
 func notFound(err error) error {
-	if err != nil && err.Error() == "sql: no rows in result set" {
+	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}
 	return err

@@ -118,6 +118,10 @@ func copyRoster(ctx context.Context, tx *sqlx.Tx, entries []RosterEntry) error {
 	return nil
 }
 
+// RosterTouchedIDs is a bigint[] expression: the ids of the people a staged
+// roster creates or updates.
+const RosterTouchedIDs = `ARRAY(SELECT user_id FROM roster_in WHERE action <> 'unchanged')`
+
 // ApplyRoster writes a staged roster: it creates the new people (without a
 // password), updates the changed ones, replaces their job roles (and
 // manager scopes when withScopes), and writes one audit entry per person

@@ -24,3 +24,18 @@ func InSubtree(col, arg string) string {
 func Under(col, ancestorCol string) string {
 	return "EXISTS (SELECT 1 FROM org_closure WHERE ancestor_id = " + ancestorCol + " AND descendant_id = " + col + ")"
 }
+
+// JoinBranch is a LEFT JOIN of org_closure as alias that finds, for the
+// organization in col, which of the roots in the bigint[] placeholder arg
+// it lies under (alias.ancestor_id; NULL under none).
+func JoinBranch(alias, col, arg string) string {
+	return "LEFT JOIN org_closure " + alias + " ON " + alias + ".descendant_id = " + col + " AND " + alias + ".ancestor_id = ANY(" + arg + "::bigint[])"
+}
+
+// Scope is what a viewer may see: the whole state (administrators) or the
+// union of the subtrees of Roots (a manager's scope organizations, with
+// any root inside another root's subtree dropped; see ScopeRoots).
+type Scope struct {
+	All   bool
+	Roots []int64
+}

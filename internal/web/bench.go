@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/auth"
+	"github.com/waymark/waymark/internal/store"
 )
 
 // ListenBench serves, on addr, what the benchmark measures against: the
@@ -53,21 +54,18 @@ var bareTemplate = template.Must(template.New("bare").Parse(`<!doctype html><htm
 // assignment) and executes a 16 kB template, with none of the
 // application's middleware.
 func bareHandler(db *sqlx.DB) (fiber.Handler, error) {
-	session, err := db.Preparex(`SELECT user_id FROM sessions WHERE token_hash = $1`)
-	if err != nil {
-		return nil, err
-	}
-	first, err := db.Preparex(`SELECT id FROM assignments WHERE user_id = $1 ORDER BY course_id, cycle LIMIT 1`)
+	q, err := store.PrepareBarePage(db)
 	if err != nil {
 		return nil, err
 	}
 	return func(c *fiber.Ctx) error {
 		var v struct{ User, Assignment int64 }
+		var err error
 		ctx := c.UserContext()
-		if err := session.QueryRowContext(ctx, auth.HashToken(c.Cookies("waymark_session"))).Scan(&v.User); err != nil {
+		if v.User, err = q.SessionUser(ctx, auth.HashToken(c.Cookies("waymark_session"))); err != nil {
 			return fiber.ErrNotFound
 		}
-		if err := first.QueryRowContext(ctx, v.User).Scan(&v.Assignment); err != nil {
+		if v.Assignment, err = q.FirstAssignment(ctx, v.User); err != nil {
 			return fiber.ErrNotFound
 		}
 		var buf bytes.Buffer
