@@ -43,11 +43,3 @@ func TypedOrgByCode(ctx context.Context, q sqlx.QueryerContext, code string, typ
 	}
 	return o, nil
 }
-
-// NearestAncestor is a SQL scalar subquery: expr (over the ancestor,
-// aliased a) of the nearest organization at or above the one in col that
-// meets cond, or NULL when none does.
-func NearestAncestor(col, expr, cond string) string {
-	return "(SELECT " + expr + " FROM org_closure oc JOIN organizations a ON a.id = oc.ancestor_id\n\t\t\t WHERE oc.descendant_id = " +
-		col + " AND " + cond + " ORDER BY oc.depth LIMIT 1)"
-}

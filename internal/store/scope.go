@@ -32,6 +32,14 @@ func JoinBranch(alias, col, arg string) string {
 	return "LEFT JOIN org_closure " + alias + " ON " + alias + ".descendant_id = " + col + " AND " + alias + ".ancestor_id = ANY(" + arg + "::bigint[])"
 }
 
+// NearestAncestor is a SQL scalar subquery: expr (over the ancestor,
+// aliased a) of the nearest organization at or above the one in col that
+// meets cond, or NULL when none does.
+func NearestAncestor(col, expr, cond string) string {
+	return "(SELECT " + expr + " FROM org_closure oc JOIN organizations a ON a.id = oc.ancestor_id\n\t\t\t WHERE oc.descendant_id = " +
+		col + " AND " + cond + " ORDER BY oc.depth LIMIT 1)"
+}
+
 // Scope is what a viewer may see: the whole state (administrators) or the
 // union of the subtrees of Roots (a manager's scope organizations, with
 // any root inside another root's subtree dropped; see ScopeRoots).
