@@ -105,11 +105,15 @@ func runSeed(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "roles: %d; courses: %d new, %d new versions, %d unchanged\n",
 		len(roles), res.NewCourses, res.NewVersions, res.Unchanged)
-	if err := seedLearning(ctx, cfg, db, roles, cat, out); err != nil {
+	deps, err := wire(ctx, cfg, db, newLogger(cfg.LogLevel), cat)
+	if err != nil {
+		return err
+	}
+	if err := seedLearning(ctx, deps.Learning, roles, cat, out); err != nil {
 		return err
 	}
 	if *demo {
-		return seedDemo(ctx, cfg, db, out)
+		return seedDemo(ctx, deps.People, out)
 	}
 	return nil
 }

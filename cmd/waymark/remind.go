@@ -14,8 +14,8 @@ import (
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/remind"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/wiring"
 	"github.com/waymark/waymark/migrations"
-	"github.com/waymark/waymark/templates"
 )
 
 // sendEvery is how often serve delivers the outbox between sweeps, so an
@@ -28,11 +28,7 @@ type reminders struct {
 	sender *mail.Sender
 }
 
-func newReminders(cfg *config.Config, db *sqlx.DB, log *slog.Logger, now func() time.Time) (*reminders, error) {
-	r, err := mail.NewRenderer(templates.FS, "email", cfg.BaseURL.String())
-	if err != nil {
-		return nil, err
-	}
+func newReminders(cfg *config.Config, db *sqlx.DB, r *mail.Renderer, log *slog.Logger, now func() time.Time) (*reminders, error) {
 	tr, err := mail.NewTransport(cfg.SMTPURL, cfg.MailDir, log)
 	if err != nil {
 		return nil, err
@@ -55,7 +51,11 @@ func runRemind(ctx context.Context, _ []string, out io.Writer) error {
 	if err := store.CheckSchema(ctx, db, migrations.FS); err != nil {
 		return err
 	}
-	r, err := newReminders(cfg, db, newLogger(cfg.LogLevel), time.Now)
+	mailer, err := wiring.Mail(cfg)
+	if err != nil {
+		return err
+	}
+	r, err := newReminders(cfg, db, mailer, newLogger(cfg.LogLevel), time.Now)
 	if err != nil {
 		return err
 	}
@@ -76,12 +76,12 @@ func runRemind(ctx context.Context, _ []string, out io.Writer) error {
 // startReminders runs the sweep every cfg.RemindInterval (0: never) and the
 // sender every sendEvery, until ctx ends. stop waits for a pass in progress
 // to record what it sent.
-func startReminders(ctx context.Context, cfg *config.Config, db *sqlx.DB, log *slog.Logger) (stop func(), err error) {
+func startReminders(ctx context.Context, cfg *config.Config, db *sqlx.DB, mailer *mail.Renderer, log *slog.Logger) (stop func(), err error) {
 	if cfg.RemindInterval == 0 {
 		log.Info("reminders disabled (REMIND_INTERVAL=0)")
 		return func() {}, nil
 	}
-	r, err := newReminders(cfg, db, log, time.Now)
+	r, err := newReminders(cfg, db, mailer, log, time.Now)
 	if err != nil {
 		return nil, err
 	}

@@ -34,23 +34,19 @@ func runServe(ctx context.Context, _ []string, out io.Writer) error {
 		return err
 	}
 	log.Info("catalog synced", "courses", len(cat.Courses), "new_versions", res.NewVersions)
-	jobRoles, err := store.ListRoles(ctx, db)
+	deps, err := wire(ctx, cfg, db, log, cat)
 	if err != nil {
-		return err
+		return fmt.Errorf("refusing to start: %w", err)
 	}
-	app, err := web.New(web.Deps{Config: cfg, DB: db, Log: log, Catalog: cat, Roles: jobRoles, Now: time.Now})
+	app, err := web.New(deps)
 	if err != nil {
 		return err
 	}
 	if cfg.BenchAddr != "" {
 		defer web.ListenBench(cfg.BenchAddr, db, log)()
 	}
-	renewals, err := newLearning(ctx, cfg, db, cat)
-	if err != nil {
-		return err
-	}
-	go runRenewals(ctx, renewals, cfg.RemindInterval, log)
-	stopReminders, err := startReminders(ctx, cfg, db, log)
+	go runRenewals(ctx, deps.Learning, cfg.RemindInterval, log)
+	stopReminders, err := startReminders(ctx, cfg, db, deps.Mail, log)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"io/fs"
+	"log/slog"
 	"os"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -12,6 +14,8 @@ import (
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/seed"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/web"
+	"github.com/waymark/waymark/internal/wiring"
 	"github.com/waymark/waymark/seeds"
 )
 
@@ -56,4 +60,15 @@ func syncReference(ctx context.Context, db *sqlx.DB, roles []seed.Role, cat *cat
 		return store.SyncResult{}, err
 	}
 	return catalog.Sync(ctx, store.NewCourses(db), cat)
+}
+
+// wire builds the stores, the services and their hooks once, over a
+// synced catalog (internal/wiring): every command that needs a service
+// takes it from here.
+func wire(ctx context.Context, cfg *config.Config, db *sqlx.DB, log *slog.Logger, cat *catalog.Catalog) (web.Deps, error) {
+	roles, err := store.ListRoles(ctx, db)
+	if err != nil {
+		return web.Deps{}, err
+	}
+	return wiring.New(ctx, wiring.Base{Config: cfg, DB: db, Log: log, Catalog: cat, Roles: roles, Now: time.Now})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/web"
+	"github.com/waymark/waymark/internal/wiring"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
@@ -51,8 +52,12 @@ func newAppAt(t testing.TB, now func() time.Time) *fiber.App {
 	if _, err := catalog.Sync(ctx, store.NewCourses(db), cat); err != nil {
 		t.Fatal(err)
 	}
-	app, err := web.New(web.Deps{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	deps, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Catalog: cat, Roles: testRoles, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := web.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,85 @@
+// Package wiring builds Waymark once: the stores over the pool (every hot
+// statement prepared), one service per area over the stores, the hooks
+// between areas, and the web app's Deps. `waymark serve` and the other
+// commands, the web tests and the e2e server all start here, so an area is
+// wired in this one file.
+package wiring
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/waymark/waymark/internal/auth"
+	"github.com/waymark/waymark/internal/catalog"
+	"github.com/waymark/waymark/internal/certificate"
+	"github.com/waymark/waymark/internal/config"
+	"github.com/waymark/waymark/internal/learning"
+	"github.com/waymark/waymark/internal/mail"
+	"github.com/waymark/waymark/internal/people"
+	"github.com/waymark/waymark/internal/prevention"
+	"github.com/waymark/waymark/internal/report"
+	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/web"
+	"github.com/waymark/waymark/templates"
+)
+
+// Base is what the wiring starts from.
+type Base struct {
+	Config  *config.Config
+	DB      *sqlx.DB
+	Log     *slog.Logger
+	Catalog *catalog.Catalog // synced (catalog.Sync)
+	Roles   []store.JobRole
+	Now     func() time.Time // default time.Now
+}
+
+// New builds config → pool → stores → services → hooks. It fails when a
+// hot statement does not prepare (the error names it), when the email
+// templates do not parse, or when a catalog course is not synced.
+//
+// The hooks are passed at construction, so the services are built in the
+// one order they allow: certificate, then learning (a completion issues
+// its certificate and queues its email in the completion's transaction),
+// then people (a change of job roles, organization or active state
+// reconciles assignments in the change's transaction).
+func New(ctx context.Context, b Base) (web.Deps, error) {
+	if b.Now == nil {
+		b.Now = time.Now
+	}
+	cfg, db, now := b.Config, b.DB, b.Now
+	st, err := store.New(db)
+	if err != nil {
+		return web.Deps{}, err
+	}
+	mailer, err := Mail(cfg)
+	if err != nil {
+		return web.Deps{}, err
+	}
+	certs, err := certificate.New(db, certificate.Options{BaseURL: cfg.BaseURL.String(), Mail: mailer,
+		Now: now, Location: cfg.Location})
+	if err != nil {
+		return web.Deps{}, err
+	}
+	learn, err := learning.New(ctx, db, st, b.Catalog, learning.Options{Now: now, Location: cfg.Location,
+		RenewalWindowDays: cfg.RenewalWindowDays, TrainingYearEnd: cfg.TrainingYearEnd, OnCompleted: certs.OnCompleted})
+	if err != nil {
+		return web.Deps{}, err
+	}
+	return web.Deps{Config: cfg, DB: db, Log: b.Log, Catalog: b.Catalog, Roles: b.Roles, Now: now,
+		Stores: st, Mail: mailer, Auth: &auth.Service{Users: st.Users, Sessions: st.Sessions, Now: now},
+		People:   people.New(db, st, people.Options{Mail: mailer, Now: now, OnPeopleChanged: learn.Reconcile}),
+		Learning: learn, Certificates: certs,
+		Reports:    report.New(db, cfg.Location, now, mailer),
+		Prevention: prevention.New(db, b.Catalog, now),
+		Outbox:     &mail.Outbox{DB: db, Now: now}, Lists: &mail.Lists{DB: db, Now: now}}, nil
+}
+
+// Mail is the email renderer: one per process (New builds it for the
+// services; `waymark remind`, which needs no other service, builds it
+// alone).
+func Mail(cfg *config.Config) (*mail.Renderer, error) {
+	return mail.NewRenderer(templates.FS, "email", cfg.BaseURL.String())
+}
