@@ -72,8 +72,8 @@ func New(ctx context.Context, b Base) (web.Deps, error) {
 		Stores: st, Mail: mailer, Auth: &auth.Service{Users: st.Users, Sessions: st.Sessions, Now: now},
 		People:   people.New(db, st, people.Options{Mail: mailer, Now: now, OnPeopleChanged: learn.Reconcile}),
 		Learning: learn, Certificates: certs,
-		Reports:    report.New(db, cfg.Location, now, mailer),
-		Prevention: prevention.New(db, b.Catalog, now),
+		Reports:    report.New(db, report.Options{Location: cfg.Location, Now: now, Mail: mailer}),
+		Prevention: prevention.New(db, b.Catalog, prevention.Options{Now: now}),
 		Outbox:     &mail.Outbox{DB: db, Now: now}, Lists: &mail.Lists{DB: db, Now: now}}, nil
 }
 
