@@ -20,6 +20,7 @@ import (
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/prevention"
+	"github.com/waymark/waymark/internal/remind"
 	"github.com/waymark/waymark/internal/report"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/web"
@@ -82,4 +83,26 @@ func New(ctx context.Context, b Base) (web.Deps, error) {
 // alone).
 func Mail(cfg *config.Config) (*mail.Renderer, error) {
 	return mail.NewRenderer(templates.FS, "email", cfg.BaseURL.String())
+}
+
+// Reminders is the reminder sweep and the mail sender, with the sweep's
+// send-time re-check as the sender's Prepare hook.
+type Reminders struct {
+	Sweep  *remind.Service
+	Sender *mail.Sender
+}
+
+// NewReminders builds the sweep and the sender from the configuration:
+// SMTP or .eml files, the reminder rules and quiet hours of the time zone.
+func NewReminders(cfg *config.Config, db *sqlx.DB, mailer *mail.Renderer, log *slog.Logger, now func() time.Time) (*Reminders, error) {
+	tr, err := mail.NewTransport(cfg.SMTPURL, cfg.MailDir, log)
+	if err != nil {
+		return nil, err
+	}
+	rules := remind.DefaultRules(cfg.Location)
+	svc := &remind.Service{DB: db, Mail: mailer, Rules: rules, Now: now}
+	policy := mail.DefaultPolicy(cfg.Location)
+	policy.Quiet = rules.Quiet
+	return &Reminders{Sweep: svc, Sender: &mail.Sender{DB: db, Transport: tr, From: cfg.MailFrom, Now: now,
+		Policy: policy, Prepare: svc.Prepare, Log: log}}, nil
 }
