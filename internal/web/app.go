@@ -112,6 +112,8 @@ func New(d Deps) (*fiber.App, error) {
 	a.tmpl = tmpl
 	a.metrics = newMetrics(d.DB)
 	a.users, a.auth, a.mail = d.Stores.Users, d.Auth, d.Mail
+	// Each area takes its part of d; the order does not matter, since the
+	// services arrive built with their hooks set (internal/wiring).
 	for _, init := range []func(Deps) error{a.initPeople, a.initLearning, a.initCertificates, a.initMail, a.initReports, a.initPrevention} {
 		if err := init(d); err != nil {
 			return nil, err
