@@ -46,11 +46,15 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 	if err := store.CheckSchema(ctx, db, migrations.FS); err != nil {
 		return err
 	}
+	st, err := store.New(db)
+	if err != nil {
+		return err
+	}
 	_, cat, err := loadCatalog(cfg.CoursesDir)
 	if err != nil {
 		return fmt.Errorf("the course catalog is invalid; run `waymark courses check`:\n%w", err)
 	}
-	deps, err := wire(ctx, cfg, db, newLogger(cfg.LogLevel), cat)
+	deps, err := wire(ctx, cfg, db, st, newLogger(cfg.LogLevel), cat)
 	if err != nil {
 		return fmt.Errorf("%w (has `waymark seed` run?)", err)
 	}

@@ -25,18 +25,22 @@ func runServe(ctx context.Context, _ []string, out io.Writer) error {
 	if err := store.CheckSchema(ctx, db, migrations.FS); err != nil {
 		return fmt.Errorf("%w", err)
 	}
+	st, err := store.New(db)
+	if err != nil {
+		return fmt.Errorf("refusing to start: %w", err)
+	}
 	roles, cat, err := loadCatalog(cfg.CoursesDir)
 	if err != nil {
 		return fmt.Errorf("the course catalog is invalid; run `waymark courses check` for details:\n%w", err)
 	}
-	res, err := syncReference(ctx, db, roles, cat)
+	res, err := syncReference(ctx, db, st, roles, cat)
 	if err != nil {
 		return err
 	}
 	log.Info("catalog synced", "courses", len(cat.Courses), "new_versions", res.NewVersions)
-	deps, err := wire(ctx, cfg, db, log, cat)
+	deps, err := wire(ctx, cfg, db, st, log, cat)
 	if err != nil {
-		return fmt.Errorf("refusing to start: %w", err)
+		return err
 	}
 	app, err := web.New(deps)
 	if err != nil {

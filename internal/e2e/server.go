@@ -66,7 +66,12 @@ func Start(ctx context.Context, o ServerOptions) (*Server, error) {
 		ln.Close()
 		return nil, err
 	}
-	cat, jobRoles, err := syncShipped(ctx, o.DB)
+	st, err := store.New(o.DB)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	cat, jobRoles, err := syncShipped(ctx, o.DB, st.Courses)
 	if err != nil {
 		ln.Close()
 		return nil, err
@@ -74,7 +79,7 @@ func Start(ctx context.Context, o ServerOptions) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	deps, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: o.DB, Log: o.Log, Catalog: cat, Roles: jobRoles, Now: o.Now})
+	deps, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: o.DB, Log: o.Log, Stores: st, Catalog: cat, Roles: jobRoles, Now: o.Now})
 	if err != nil {
 		ln.Close()
 		return nil, err
@@ -99,7 +104,7 @@ func Start(ctx context.Context, o ServerOptions) (*Server, error) {
 
 // syncShipped loads seeds/roles.yaml and courses/, and writes both into the
 // database, as `waymark seed` and `waymark serve` do.
-func syncShipped(ctx context.Context, db *sqlx.DB) (*catalog.Catalog, []store.JobRole, error) {
+func syncShipped(ctx context.Context, db *sqlx.DB, courseStore *store.Courses) (*catalog.Catalog, []store.JobRole, error) {
 	roles, err := seed.LoadRoles(seeds.FS)
 	if err != nil {
 		return nil, nil, err
@@ -115,7 +120,7 @@ func syncShipped(ctx context.Context, db *sqlx.DB) (*catalog.Catalog, []store.Jo
 	if err := store.UpsertRoles(ctx, db, rows); err != nil {
 		return nil, nil, err
 	}
-	if _, err := catalog.Sync(ctx, store.NewCourses(db), cat); err != nil {
+	if _, err := catalog.Sync(ctx, courseStore, cat); err != nil {
 		return nil, nil, err
 	}
 	jobRoles, err := store.ListRoles(ctx, db)

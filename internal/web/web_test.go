@@ -17,6 +17,7 @@ import (
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
+	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/internal/web"
 	"github.com/waymark/waymark/internal/wiring"
 )
@@ -49,11 +50,12 @@ func newAppAt(t testing.TB, now func() time.Time) *fiber.App {
 	if err := store.UpsertRoles(ctx, db, testRoles); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := catalog.Sync(ctx, store.NewCourses(db), cat); err != nil {
+	st := testfix.Stores(t, db)
+	if _, err := catalog.Sync(ctx, st.Courses, cat); err != nil {
 		t.Fatal(err)
 	}
 	deps, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Catalog: cat, Roles: testRoles, Now: now})
+		Stores: st, Catalog: cat, Roles: testRoles, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,12 @@
-// Package wiring builds Waymark once: the stores over the pool (every hot
-// statement prepared), one service per area over the stores, the hooks
-// between areas, and the web app's Deps. `waymark serve` and the other
+// Package wiring builds Waymark once: one service per area over the
+// stores (store.New), the hooks between areas, and the web app's Deps. `waymark serve` and the other
 // commands, the web tests and the e2e server all start here, so an area is
 // wired in this one file.
 package wiring
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -32,14 +32,14 @@ type Base struct {
 	Config  *config.Config
 	DB      *sqlx.DB
 	Log     *slog.Logger
-	Catalog *catalog.Catalog // synced (catalog.Sync)
+	Stores  *store.Stores    // store.New: every store, its hot statements prepared
+	Catalog *catalog.Catalog // synced (catalog.Sync) through Stores.Courses
 	Roles   []store.JobRole
 	Now     func() time.Time // default time.Now
 }
 
-// New builds config → pool → stores → services → hooks. It fails when a
-// hot statement does not prepare (the error names it), when the email
-// templates do not parse, or when a catalog course is not synced.
+// New builds the services over the stores, with their hooks. It fails
+// when the email templates do not parse or a catalog course is not synced.
 //
 // The hooks are passed at construction, so the services are built in the
 // one order they allow: certificate, then learning (a completion issues
@@ -50,10 +50,9 @@ func New(ctx context.Context, b Base) (web.Deps, error) {
 	if b.Now == nil {
 		b.Now = time.Now
 	}
-	cfg, db, now := b.Config, b.DB, b.Now
-	st, err := store.New(db)
-	if err != nil {
-		return web.Deps{}, err
+	cfg, db, st, now := b.Config, b.DB, b.Stores, b.Now
+	if st == nil {
+		return web.Deps{}, errors.New("wiring: Base.Stores is not set")
 	}
 	mailer, err := Mail(cfg)
 	if err != nil {

@@ -39,11 +39,12 @@ func TestNewSetsTheHooks(t *testing.T) {
 	if err := store.UpsertRoles(ctx, db, roles); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := catalog.Sync(ctx, store.NewCourses(db), cat); err != nil {
+	st := testfix.Stores(t, db)
+	if _, err := catalog.Sync(ctx, st.Courses, cat); err != nil {
 		t.Fatal(err)
 	}
 	d, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Catalog: cat, Roles: roles})
+		Stores: st, Catalog: cat, Roles: roles})
 	if err != nil {
 		t.Fatal(err)
 	}
