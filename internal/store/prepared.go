@@ -8,9 +8,9 @@ import (
 
 // preparer prepares a store's hot queries when the store is built: each
 // call then skips the parse and plan in PostgreSQL and the driver's extra
-// round trip for an unprepared query with arguments (lib/pq: two round
-// trips, then bind and execute). database/sql re-prepares a statement on
-// every pooled connection as needed. The first failure is kept, naming the
+// round trip: lib/pq sends an unprepared query with arguments in two (parse,
+// then bind and execute). database/sql re-prepares a statement on every
+// pooled connection as needed. The first failure is kept, naming the
 // statement, so a query that no longer fits the schema stops start-up
 // instead of failing every request.
 type preparer struct {
