@@ -95,21 +95,29 @@ func runSeed(ctx context.Context, args []string, out io.Writer) error {
 	if err := store.CheckSchema(ctx, db, migrations.FS); err != nil {
 		return err
 	}
+	st, err := store.New(db)
+	if err != nil {
+		return err
+	}
 	roles, cat, err := loadCatalog(cfg.CoursesDir)
 	if err != nil {
 		return err
 	}
-	res, err := syncReference(ctx, db, roles, cat)
+	res, err := syncReference(ctx, db, st, roles, cat)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "roles: %d; courses: %d new, %d new versions, %d unchanged\n",
 		len(roles), res.NewCourses, res.NewVersions, res.Unchanged)
-	if err := seedLearning(ctx, cfg, db, roles, cat, out); err != nil {
+	deps, err := wire(ctx, cfg, db, st, newLogger(cfg.LogLevel), cat)
+	if err != nil {
+		return err
+	}
+	if err := seedLearning(ctx, deps.Learning, roles, cat, out); err != nil {
 		return err
 	}
 	if *demo {
-		return seedDemo(ctx, cfg, db, out)
+		return seedDemo(ctx, deps.People, out)
 	}
 	return nil
 }

@@ -6,21 +6,14 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/jmoiron/sqlx"
-
-	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/seeds"
 )
 
 // seedDemo creates the demo organizations and people of seeds/demo.yaml
 // that do not exist yet and prints the demo logins.
-func seedDemo(ctx context.Context, cfg *config.Config, db *sqlx.DB, out io.Writer) error {
+func seedDemo(ctx context.Context, svc *people.Service, out io.Writer) error {
 	demo, err := people.LoadDemo(seeds.FS)
-	if err != nil {
-		return err
-	}
-	svc, err := newPeople(ctx, cfg, db)
 	if err != nil {
 		return err
 	}

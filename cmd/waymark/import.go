@@ -9,14 +9,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
-	"github.com/waymark/waymark/internal/config"
-	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/migrations"
-	"github.com/waymark/waymark/templates"
 )
 
 const importUsage = "usage: waymark import users FILE.csv [--apply]"
@@ -51,10 +46,19 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 	if err := store.CheckSchema(ctx, db, migrations.FS); err != nil {
 		return err
 	}
-	svc, err := newPeople(ctx, cfg, db)
+	st, err := store.New(db)
 	if err != nil {
 		return err
 	}
+	_, cat, err := loadCatalog(cfg.CoursesDir)
+	if err != nil {
+		return fmt.Errorf("the course catalog is invalid; run `waymark courses check`:\n%w", err)
+	}
+	deps, err := wire(ctx, cfg, db, st, newLogger(cfg.LogLevel), cat)
+	if err != nil {
+		return fmt.Errorf("%w (has `waymark seed` run?)", err)
+	}
+	svc := deps.People
 	start := time.Now()
 	name := filepath.Base(pos[1])
 	res, err := svc.Import(ctx, f, people.ImportOptions{Apply: apply, Source: "command line " + name,
@@ -77,24 +81,4 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "imported: %s in %.1fs\n", res.Summary(), time.Since(start).Seconds())
 	}
 	return nil
-}
-
-// newPeople builds the people service, with the learning service as its
-// OnPeopleChanged hook so that assignments follow job roles.
-func newPeople(ctx context.Context, cfg *config.Config, db *sqlx.DB) (*people.Service, error) {
-	mailer, err := mail.NewRenderer(templates.FS, "email", cfg.BaseURL.String())
-	if err != nil {
-		return nil, err
-	}
-	svc := people.New(db, mailer, time.Now)
-	_, cat, err := loadCatalog(cfg.CoursesDir)
-	if err != nil {
-		return nil, fmt.Errorf("the course catalog is invalid; run `waymark courses check`:\n%w", err)
-	}
-	learn, err := newLearning(ctx, cfg, db, cat)
-	if err != nil {
-		return nil, fmt.Errorf("learning: %w (has `waymark seed` run?)", err)
-	}
-	svc.OnPeopleChanged = learn.Reconcile
-	return svc, nil
 }

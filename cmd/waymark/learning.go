@@ -7,30 +7,17 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/waymark/waymark/internal/catalog"
-	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/learning"
 	"github.com/waymark/waymark/internal/seed"
 	"github.com/waymark/waymark/seeds"
 )
 
-// newLearning builds the learning service over a synced catalog.
-func newLearning(ctx context.Context, cfg *config.Config, db *sqlx.DB, cat *catalog.Catalog) (*learning.Service, error) {
-	return learning.New(ctx, db, cat, learning.Options{Now: time.Now, Location: cfg.Location,
-		RenewalWindowDays: cfg.RenewalWindowDays, TrainingYearEnd: cfg.TrainingYearEnd})
-}
-
 // seedLearning adds the requirements matrix pairs that were never in the
 // database (an administrator's edits are kept) and assigns everyone what
 // their roles require. Safe to run again.
-func seedLearning(ctx context.Context, cfg *config.Config, db *sqlx.DB, roles []seed.Role, cat *catalog.Catalog, out io.Writer) error {
+func seedLearning(ctx context.Context, svc *learning.Service, roles []seed.Role, cat *catalog.Catalog, out io.Writer) error {
 	reqs, err := seed.LoadRequirements(seeds.FS, seed.RoleSet(roles), cat)
-	if err != nil {
-		return err
-	}
-	svc, err := newLearning(ctx, cfg, db, cat)
 	if err != nil {
 		return err
 	}

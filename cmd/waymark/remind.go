@@ -12,38 +12,14 @@ import (
 
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/mail"
-	"github.com/waymark/waymark/internal/remind"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/wiring"
 	"github.com/waymark/waymark/migrations"
-	"github.com/waymark/waymark/templates"
 )
 
 // sendEvery is how often serve delivers the outbox between sweeps, so an
 // invitation or a password reset does not wait for the next sweep.
 const sendEvery = 15 * time.Second
-
-// reminders is the sweep and the sender, wired from the configuration.
-type reminders struct {
-	sweep  *remind.Service
-	sender *mail.Sender
-}
-
-func newReminders(cfg *config.Config, db *sqlx.DB, log *slog.Logger, now func() time.Time) (*reminders, error) {
-	r, err := mail.NewRenderer(templates.FS, "email", cfg.BaseURL.String())
-	if err != nil {
-		return nil, err
-	}
-	tr, err := mail.NewTransport(cfg.SMTPURL, cfg.MailDir, log)
-	if err != nil {
-		return nil, err
-	}
-	rules := remind.DefaultRules(cfg.Location)
-	svc := &remind.Service{DB: db, Mail: r, Rules: rules, Now: now}
-	policy := mail.DefaultPolicy(cfg.Location)
-	policy.Quiet = rules.Quiet
-	return &reminders{sweep: svc, sender: &mail.Sender{DB: db, Transport: tr, From: cfg.MailFrom, Now: now,
-		Policy: policy, Prepare: svc.Prepare, Log: log}}, nil
-}
 
 // runRemind is `waymark remind`: one sweep and one send pass, for cron.
 func runRemind(ctx context.Context, _ []string, out io.Writer) error {
@@ -55,16 +31,20 @@ func runRemind(ctx context.Context, _ []string, out io.Writer) error {
 	if err := store.CheckSchema(ctx, db, migrations.FS); err != nil {
 		return err
 	}
-	r, err := newReminders(cfg, db, newLogger(cfg.LogLevel), time.Now)
+	mailer, err := wiring.Mail(cfg)
 	if err != nil {
 		return err
 	}
-	sw, err := r.sweep.Sweep(ctx)
+	r, err := wiring.NewReminders(cfg, db, mailer, newLogger(cfg.LogLevel), time.Now)
+	if err != nil {
+		return err
+	}
+	sw, err := r.Sweep.Sweep(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "queued %d message(s)\n", sw.Total())
-	res, err := r.sender.Pass(ctx)
+	res, err := r.Sender.Pass(ctx)
 	fmt.Fprintf(out, "sent %d, retrying %d, failed %d, dropped %d, held for quiet hours %d\n",
 		res.Sent, res.Retrying, res.Failed, res.Dropped, res.Held)
 	if err == nil && res.Unavailable {
@@ -76,12 +56,12 @@ func runRemind(ctx context.Context, _ []string, out io.Writer) error {
 // startReminders runs the sweep every cfg.RemindInterval (0: never) and the
 // sender every sendEvery, until ctx ends. stop waits for a pass in progress
 // to record what it sent.
-func startReminders(ctx context.Context, cfg *config.Config, db *sqlx.DB, log *slog.Logger) (stop func(), err error) {
+func startReminders(ctx context.Context, cfg *config.Config, db *sqlx.DB, mailer *mail.Renderer, log *slog.Logger) (stop func(), err error) {
 	if cfg.RemindInterval == 0 {
 		log.Info("reminders disabled (REMIND_INTERVAL=0)")
 		return func() {}, nil
 	}
-	r, err := newReminders(cfg, db, log, time.Now)
+	r, err := wiring.NewReminders(cfg, db, mailer, log, time.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -92,34 +72,34 @@ func startReminders(ctx context.Context, cfg *config.Config, db *sqlx.DB, log *s
 		sweeps, sends := time.NewTicker(cfg.RemindInterval), time.NewTicker(min(sendEvery, cfg.RemindInterval))
 		defer sweeps.Stop()
 		defer sends.Stop()
-		r.sweepAndSend(ctx, log)
+		sweepAndSend(ctx, r, log)
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-sweeps.C:
-				r.sweepAndSend(ctx, log)
+				sweepAndSend(ctx, r, log)
 			case <-sends.C:
-				r.send(ctx, log)
+				send(ctx, r, log)
 			}
 		}
 	}()
 	return func() { cancel(); <-done }, nil
 }
 
-func (r *reminders) sweepAndSend(ctx context.Context, log *slog.Logger) {
+func sweepAndSend(ctx context.Context, r *wiring.Reminders, log *slog.Logger) {
 	start := time.Now()
-	res, err := r.sweep.Sweep(ctx)
+	res, err := r.Sweep.Sweep(ctx)
 	if err != nil && ctx.Err() == nil {
 		log.Error("reminder sweep failed", "err", err)
 	} else if err == nil {
 		log.Info("reminder sweep", "queued", res.Total(), "took", time.Since(start).Round(time.Millisecond))
 	}
-	r.send(ctx, log)
+	send(ctx, r, log)
 }
 
-func (r *reminders) send(ctx context.Context, log *slog.Logger) {
-	res, err := r.sender.Pass(ctx)
+func send(ctx context.Context, r *wiring.Reminders, log *slog.Logger) {
+	res, err := r.Sender.Pass(ctx)
 	if err != nil && ctx.Err() == nil {
 		log.Error("mail send pass failed", "err", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
+	"github.com/waymark/waymark/internal/wiring"
 )
 
 // daytimeTZ is a time zone where it is now about noon, so quiet hours do
@@ -72,7 +73,11 @@ func TestStartRemindersRunsAndStops(t *testing.T) {
 	user, _ := testfix.User(t, db, org, testfix.UserSpec{Name: "Teacher"})
 	course, _ := testfix.CourseRow(t, db, "")
 	testfix.AssignmentRow(t, db, testfix.AssignmentSpec{UserID: user, CourseID: course, DueAt: time.Now().Add(-50 * time.Hour)})
-	stop, err := startReminders(context.Background(), cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	mailer, err := wiring.Mail(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop, err := startReminders(context.Background(), cfg, db, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +100,7 @@ func TestStartRemindersRunsAndStops(t *testing.T) {
 	}
 
 	cfg.RemindInterval = 0
-	stop, err = startReminders(context.Background(), cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	stop, err = startReminders(context.Background(), cfg, db, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,32 +25,32 @@ func runServe(ctx context.Context, _ []string, out io.Writer) error {
 	if err := store.CheckSchema(ctx, db, migrations.FS); err != nil {
 		return fmt.Errorf("%w", err)
 	}
+	st, err := store.New(db)
+	if err != nil {
+		return fmt.Errorf("refusing to start: %w", err)
+	}
 	roles, cat, err := loadCatalog(cfg.CoursesDir)
 	if err != nil {
 		return fmt.Errorf("the course catalog is invalid; run `waymark courses check` for details:\n%w", err)
 	}
-	res, err := syncReference(ctx, db, roles, cat)
+	res, err := syncReference(ctx, db, st, roles, cat)
 	if err != nil {
 		return err
 	}
 	log.Info("catalog synced", "courses", len(cat.Courses), "new_versions", res.NewVersions)
-	jobRoles, err := store.ListRoles(ctx, db)
+	deps, err := wire(ctx, cfg, db, st, log, cat)
 	if err != nil {
 		return err
 	}
-	app, err := web.New(web.Deps{Config: cfg, DB: db, Log: log, Catalog: cat, Roles: jobRoles, Now: time.Now})
+	app, err := web.New(deps)
 	if err != nil {
 		return err
 	}
 	if cfg.BenchAddr != "" {
 		defer web.ListenBench(cfg.BenchAddr, db, log)()
 	}
-	renewals, err := newLearning(ctx, cfg, db, cat)
-	if err != nil {
-		return err
-	}
-	go runRenewals(ctx, renewals, cfg.RemindInterval, log)
-	stopReminders, err := startReminders(ctx, cfg, db, log)
+	go runRenewals(ctx, deps.Learning, cfg.RemindInterval, log)
+	stopReminders, err := startReminders(ctx, cfg, db, deps.Mail, log)
 	if err != nil {
 		return err
 	}

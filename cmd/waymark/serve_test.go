@@ -90,3 +90,23 @@ func TestServeShutsDownGracefully(t *testing.T) {
 		t.Fatal("server still answers after shutdown")
 	}
 }
+
+// TestServeRefusesAStatementThatDoesNotPrepare: serve prepares every hot
+// statement before it listens, and a schema that does not fit one (here a
+// column of user_roles gone) stops it with the statement named.
+func TestServeRefusesAStatementThatDoesNotPrepare(t *testing.T) {
+	t.Setenv("DATABASE_URL", testdb.URLWithout(t, "user_roles", "role_code"))
+	t.Setenv("LISTEN_ADDR", "127.0.0.1:0")
+	t.Setenv("REMIND_INTERVAL", "0")
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"serve"}, &out, &errOut); code != 1 {
+		t.Fatalf("serve exited %d, want 1\n%s%s", code, out.String(), errOut.String())
+	}
+	want := "waymark serve: refusing to start: store: prepare users.roles: "
+	if !strings.HasPrefix(errOut.String(), want) || !strings.Contains(errOut.String(), "role_code") {
+		t.Fatalf("serve said %q, want %q and the missing column", errOut.String(), want)
+	}
+	if strings.Contains(out.String(), "serving") {
+		t.Fatalf("serve started: %s", out.String())
+	}
+}

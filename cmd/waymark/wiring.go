@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"io/fs"
+	"log/slog"
 	"os"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -12,6 +14,8 @@ import (
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/seed"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/web"
+	"github.com/waymark/waymark/internal/wiring"
 	"github.com/waymark/waymark/seeds"
 )
 
@@ -47,7 +51,7 @@ func openDB(ctx context.Context) (*config.Config, *sqlx.DB, error) {
 }
 
 // syncReference writes the job roles and the course catalog.
-func syncReference(ctx context.Context, db *sqlx.DB, roles []seed.Role, cat *catalog.Catalog) (store.SyncResult, error) {
+func syncReference(ctx context.Context, db *sqlx.DB, st *store.Stores, roles []seed.Role, cat *catalog.Catalog) (store.SyncResult, error) {
 	rows := make([]store.JobRole, len(roles))
 	for i, r := range roles {
 		rows[i] = store.JobRole{Code: r.Code, Name: r.Name, Sector: r.Sector}
@@ -55,5 +59,16 @@ func syncReference(ctx context.Context, db *sqlx.DB, roles []seed.Role, cat *cat
 	if err := store.UpsertRoles(ctx, db, rows); err != nil {
 		return store.SyncResult{}, err
 	}
-	return catalog.Sync(ctx, store.NewCourses(db), cat)
+	return catalog.Sync(ctx, st.Courses, cat)
+}
+
+// wire builds the services and their hooks once, over the stores and a
+// synced catalog (internal/wiring): every command that needs a service
+// takes it from here.
+func wire(ctx context.Context, cfg *config.Config, db *sqlx.DB, st *store.Stores, log *slog.Logger, cat *catalog.Catalog) (web.Deps, error) {
+	roles, err := store.ListRoles(ctx, db)
+	if err != nil {
+		return web.Deps{}, err
+	}
+	return wiring.New(ctx, wiring.Base{Config: cfg, DB: db, Log: log, Stores: st, Catalog: cat, Roles: roles, Now: time.Now})
 }

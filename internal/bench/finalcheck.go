@@ -14,6 +14,7 @@ import (
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/learning"
+	"github.com/waymark/waymark/internal/store"
 )
 
 var tokenField = regexp.MustCompile(`name="token" value="([^"]+)"`)
@@ -60,8 +61,12 @@ func finalChecks(ctx context.Context, db *sqlx.DB, cat *catalog.Catalog, base st
 	errs := make([]error, len(picks))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)
+	sessions, err := store.NewSessions(db)
+	if err != nil {
+		return nil, err
+	}
 	for i, p := range picks {
-		cookie, csrf, err := mintSession(ctx, db, p.UserID)
+		cookie, csrf, err := mintSession(ctx, db, sessions, p.UserID)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/remind"
+	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/templates"
 )
 
@@ -169,14 +170,17 @@ func (r *Runner) importRoster(ctx context.Context, renderer *mail.Renderer, loc 
 		}
 		fmt.Fprintf(&csv, "import%s-%d@%s,\"Imported Person %d\",%s,%s,\n", tag, i, EmailDomain, i, orgs[i%len(orgs)], rs)
 	}
-	svc := people.New(r.db, renderer, time.Now)
-	// As in the server: the import assigns the new people their courses in
-	// the same transaction.
-	ls, err := learning.New(ctx, r.db, r.opt.Catalog, learning.Options{Now: time.Now, Location: loc})
+	st, err := store.New(r.db)
 	if err != nil {
 		return Job{}, err
 	}
-	svc.OnPeopleChanged = ls.Reconcile
+	// As in the server: the import assigns the new people their courses in
+	// the same transaction.
+	ls, err := learning.New(ctx, r.db, st, r.opt.Catalog, learning.Options{Now: time.Now, Location: loc})
+	if err != nil {
+		return Job{}, err
+	}
+	svc := people.New(r.db, st, people.Options{Mail: renderer, Now: time.Now, OnPeopleChanged: ls.Reconcile})
 	var before int64
 	if err := r.db.GetContext(ctx, &before, `SELECT count(*) FROM assignments`); err != nil {
 		return Job{}, err

@@ -161,8 +161,8 @@ func signInAll(base string, people []person) ([]Session, error) {
 // password check, for the many people of the write loads (signing each in
 // through bcrypt would take minutes). It returns the cookie and the
 // session's CSRF token.
-func mintSession(ctx context.Context, db *sqlx.DB, userID int64) (cookie, csrf string, err error) {
-	svc := &auth.Service{Users: store.NewUsers(db), Sessions: store.NewSessions(db), Now: time.Now}
+func mintSession(ctx context.Context, db *sqlx.DB, sessions *store.Sessions, userID int64) (cookie, csrf string, err error) {
+	svc := &auth.Service{Sessions: sessions, Now: time.Now}
 	tok, err := svc.StartSession(ctx, userID)
 	if err != nil {
 		return "", "", err
@@ -184,8 +184,12 @@ func (r *Runner) loadAll(ctx context.Context, s *subjects) error {
 	}
 	admin, manager := staff[0], staff[1]
 	writerCookies := map[int64]string{}
+	sessions, err := store.NewSessions(r.db)
+	if err != nil {
+		return err
+	}
 	for _, w := range s.writers {
-		if writerCookies[w.ID], _, err = mintSession(ctx, r.db, w.ID); err != nil {
+		if writerCookies[w.ID], _, err = mintSession(ctx, r.db, sessions, w.ID); err != nil {
 			return err
 		}
 	}

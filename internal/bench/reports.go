@@ -27,7 +27,7 @@ func (r *Runner) reportLoads(ctx context.Context, admin, manager Session) ([]rep
 	if err != nil {
 		return nil, err
 	}
-	svc := report.New(r.db, loc, time.Now, nil)
+	svc := report.New(r.db, report.Options{Location: loc})
 	var large int64
 	if err := r.db.GetContext(ctx, &large, `SELECT id FROM organizations WHERE code = 'P2'`); err != nil {
 		return nil, fmt.Errorf("bench: the large district: %w", err)

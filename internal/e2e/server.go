@@ -27,6 +27,7 @@ import (
 	"github.com/waymark/waymark/internal/seed"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/web"
+	"github.com/waymark/waymark/internal/wiring"
 	"github.com/waymark/waymark/seeds"
 )
 
@@ -50,8 +51,8 @@ type ServerOptions struct {
 }
 
 // Start wires the app the way `waymark serve` does (shipped job roles,
-// catalog and requirements matrix synced into the database, then web.New)
-// and serves it on 127.0.0.1 with a free port.
+// catalog and requirements matrix synced into the database, then
+// wiring.New and web.New) and serves it on 127.0.0.1 with a free port.
 func Start(ctx context.Context, o ServerOptions) (*Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -65,7 +66,12 @@ func Start(ctx context.Context, o ServerOptions) (*Server, error) {
 		ln.Close()
 		return nil, err
 	}
-	cat, jobRoles, err := syncShipped(ctx, o.DB)
+	st, err := store.New(o.DB)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	cat, jobRoles, err := syncShipped(ctx, o.DB, st.Courses)
 	if err != nil {
 		ln.Close()
 		return nil, err
@@ -73,17 +79,21 @@ func Start(ctx context.Context, o ServerOptions) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	svc, err := seedRequirements(ctx, cfg, o.DB, cat, o.Now)
+	deps, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: o.DB, Log: o.Log, Stores: st, Catalog: cat, Roles: jobRoles, Now: o.Now})
 	if err != nil {
 		ln.Close()
 		return nil, err
 	}
-	app, err := web.New(web.Deps{Config: cfg, DB: o.DB, Log: o.Log, Catalog: cat, Roles: jobRoles, Now: o.Now})
+	if err := seedRequirements(ctx, deps.Learning, cat); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	app, err := web.New(deps)
 	if err != nil {
 		ln.Close()
 		return nil, err
 	}
-	s := &Server{URL: base, Catalog: cat, Learning: svc, db: o.DB, app: app, done: make(chan error, 1)}
+	s := &Server{URL: base, Catalog: cat, Learning: deps.Learning, db: o.DB, app: app, done: make(chan error, 1)}
 	go func() { s.done <- app.Listener(ln) }()
 	if err := waitReady(ctx, base+"/healthz"); err != nil {
 		app.Shutdown()
@@ -94,7 +104,7 @@ func Start(ctx context.Context, o ServerOptions) (*Server, error) {
 
 // syncShipped loads seeds/roles.yaml and courses/, and writes both into the
 // database, as `waymark seed` and `waymark serve` do.
-func syncShipped(ctx context.Context, db *sqlx.DB) (*catalog.Catalog, []store.JobRole, error) {
+func syncShipped(ctx context.Context, db *sqlx.DB, courseStore *store.Courses) (*catalog.Catalog, []store.JobRole, error) {
 	roles, err := seed.LoadRoles(seeds.FS)
 	if err != nil {
 		return nil, nil, err
@@ -110,7 +120,7 @@ func syncShipped(ctx context.Context, db *sqlx.DB) (*catalog.Catalog, []store.Jo
 	if err := store.UpsertRoles(ctx, db, rows); err != nil {
 		return nil, nil, err
 	}
-	if _, err := catalog.Sync(ctx, store.NewCourses(db), cat); err != nil {
+	if _, err := catalog.Sync(ctx, courseStore, cat); err != nil {
 		return nil, nil, err
 	}
 	jobRoles, err := store.ListRoles(ctx, db)
@@ -118,25 +128,18 @@ func syncShipped(ctx context.Context, db *sqlx.DB) (*catalog.Catalog, []store.Jo
 }
 
 // seedRequirements adds the shipped requirements matrix, as `waymark seed`
-// and `waymark serve` do, and returns the learning service it used.
-func seedRequirements(ctx context.Context, cfg *config.Config, db *sqlx.DB, cat *catalog.Catalog, now func() time.Time) (*learning.Service, error) {
+// does.
+func seedRequirements(ctx context.Context, svc *learning.Service, cat *catalog.Catalog) error {
 	roles, err := seed.LoadRoles(seeds.FS)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	reqs, err := seed.LoadRequirements(seeds.FS, seed.RoleSet(roles), cat)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	svc, err := learning.New(ctx, db, cat, learning.Options{Now: now, Location: cfg.Location,
-		RenewalWindowDays: cfg.RenewalWindowDays, TrainingYearEnd: cfg.TrainingYearEnd})
-	if err != nil {
-		return nil, err
-	}
-	if _, _, err := svc.SeedRequirements(ctx, reqs); err != nil {
-		return nil, err
-	}
-	return svc, nil
+	_, _, err = svc.SeedRequirements(ctx, reqs)
+	return err
 }
 
 // Assign gives people the assignments their job roles require, as the

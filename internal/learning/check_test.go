@@ -12,6 +12,7 @@ import (
 
 	"github.com/waymark/waymark/internal/learning"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/testfix"
 )
 
 func TestPacingOpensTheCheckAfterEveryLesson(t *testing.T) {
@@ -307,7 +308,7 @@ func TestMinutesPerTrainingYear(t *testing.T) {
 		}
 	}
 	// A configured year end moves the boundary.
-	svc, err := learning.New(ctx, e.db, e.cat, learning.Options{Now: e.clock.Now, Location: boston,
+	svc, err := learning.New(ctx, e.db, testfix.Stores(t, e.db), e.cat, learning.Options{Now: e.clock.Now, Location: boston,
 		TrainingYearEnd: time.Date(0, time.August, 31, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)

@@ -62,7 +62,7 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	ck := &clock{t: time.Date(2025, 3, 10, 9, 0, 0, 0, boston)}
-	svc, err := learning.New(ctx, db, cat, learning.Options{Now: ck.Now, Location: boston, RenewalWindowDays: 60})
+	svc, err := learning.New(ctx, db, testfix.Stores(t, db), cat, learning.Options{Now: ck.Now, Location: boston, RenewalWindowDays: 60})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,14 +38,16 @@ type Options struct {
 	Location          *time.Location // for training years and expiry dates
 	RenewalWindowDays int            // default 60
 	TrainingYearEnd   time.Time      // month and day; default June 30
+	// OnCompleted runs inside the transaction that writes a completion
+	// (the certificate service's OnCompleted issues the certificate there).
+	OnCompleted func(ctx context.Context, tx *sqlx.Tx, completionID int64) error
 }
 
 // Service is the learning area's domain logic. Build it with New.
 type Service struct {
 	DB  *sqlx.DB
 	Cat *catalog.Catalog
-	// OnCompleted runs inside the transaction that writes a completion (the
-	// certificate area issues the certificate code here).
+	// OnCompleted is Options.OnCompleted (tests swap it).
 	OnCompleted func(ctx context.Context, tx *sqlx.Tx, completionID int64) error
 
 	now         func() time.Time
@@ -70,13 +72,13 @@ type courseRef struct {
 	VersionID int64
 }
 
-// New builds the service. The catalog must have been synced (catalog.Sync)
-// so every course has its version row.
-func New(ctx context.Context, db *sqlx.DB, cat *catalog.Catalog, o Options) (*Service, error) {
-	s := &Service{DB: db, Cat: cat, now: o.Now, loc: o.Location, window: o.RenewalWindowDays, yearEnd: o.TrainingYearEnd,
-		refs: map[string]courseRef{}, slugs: map[int64]string{},
-		users: store.NewUsers(db), reqs: store.NewRequirements(db), assignments: store.NewAssignments(db),
-		attempts: store.NewAttempts(db), completions: store.NewCompletions(db), courseStore: store.NewCourses(db)}
+// New builds the service over the stores. The catalog must have been
+// synced (catalog.Sync) so every course has its version row.
+func New(ctx context.Context, db *sqlx.DB, st *store.Stores, cat *catalog.Catalog, o Options) (*Service, error) {
+	s := &Service{DB: db, Cat: cat, OnCompleted: o.OnCompleted, now: o.Now, loc: o.Location, window: o.RenewalWindowDays,
+		yearEnd: o.TrainingYearEnd, refs: map[string]courseRef{}, slugs: map[int64]string{},
+		users: st.Users, reqs: st.Requirements, assignments: st.Assignments,
+		attempts: st.Attempts, completions: st.Completions, courseStore: st.Courses}
 	if s.now == nil {
 		s.now = time.Now
 	}

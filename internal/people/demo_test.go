@@ -7,6 +7,7 @@ import (
 	"github.com/waymark/waymark/internal/auth"
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/seeds"
 )
 
@@ -72,7 +73,7 @@ func TestSeedDemoIsCompleteAndIdempotent(t *testing.T) {
 			t.Errorf("no demo organization of type %s", typ)
 		}
 	}
-	u, err := store.NewUsers(db).ByEmail(ctx, "district-coordinator@demo.waymark.example")
+	u, err := testfix.Stores(t, db).Users.ByEmail(ctx, "district-coordinator@demo.waymark.example")
 	if err != nil || !auth.CheckPassword(u.PasswordHash, demo.Password) {
 		t.Fatalf("the district coordinator cannot sign in with the demo password: %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/waymark/waymark/internal/seed"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
+	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/seeds"
 	"github.com/waymark/waymark/templates"
 )
@@ -55,7 +56,7 @@ func newService(t testing.TB) (*people.Service, *sqlx.DB, *clock) {
 		t.Fatal(err)
 	}
 	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
-	return people.New(db, mailer, clk.Now), db, clk
+	return people.New(db, testfix.Stores(t, db), people.Options{Mail: mailer, Now: clk.Now}), db, clk
 }
 
 // orgCode reads an organization's code.

@@ -67,7 +67,7 @@ func TestLinkIsSingleUseAndEndsOtherSessions(t *testing.T) {
 	ctx := context.Background()
 	org := testfix.Org(t, db, "Org", "other", "Suffolk", 0)
 	id, email := testfix.User(t, db, org, testfix.UserSpec{Roles: []string{"teacher"}})
-	authSvc := &auth.Service{Users: store.NewUsers(db), Sessions: store.NewSessions(db), Now: clk.Now}
+	authSvc := &auth.Service{Users: testfix.Stores(t, db).Users, Sessions: testfix.Stores(t, db).Sessions, Now: clk.Now}
 	oldSession, _, err := authSvc.Login(ctx, email, testfix.Password, "192.0.2.9")
 	if err != nil {
 		t.Fatal(err)

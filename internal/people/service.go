@@ -26,25 +26,32 @@ type Service struct {
 	mail     *mail.Renderer
 	now      func() time.Time
 
+	// OnPeopleChanged is Options.OnPeopleChanged (tests swap it).
+	OnPeopleChanged func(ctx context.Context, tx *sqlx.Tx, userIDs []int64) error
+}
+
+// Options are the settings and the hook a Service runs with.
+type Options struct {
+	Mail *mail.Renderer   // invitation and reset emails
+	Now  func() time.Time // default time.Now
 	// OnPeopleChanged, when set, runs inside the transaction of every
 	// change to people's job roles, organization or active state (and of
 	// every new person), with the ids of the people changed. The roster
 	// import calls it once with every id it changed. An error rolls the
-	// whole change back. The learning area sets it so that assignments
-	// follow job roles. During a roster import the report area's triggers
+	// whole change back. The wiring passes learning's Reconcile, so that
+	// assignments follow job roles. During a roster import the report area's triggers
 	// wait and the import refreshes the report rows of the people it
 	// changed after the hook: the hook changes rows of those people only.
 	OnPeopleChanged func(ctx context.Context, tx *sqlx.Tx, userIDs []int64) error
 }
 
-// New returns the service. mailer renders invitation and reset emails; now
-// is the clock (time.Now outside tests).
-func New(db *sqlx.DB, mailer *mail.Renderer, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// New returns the service over the stores.
+func New(db *sqlx.DB, st *store.Stores, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: db, users: store.NewUsers(db), orgs: store.NewOrgs(db), tokens: store.NewTokens(db),
-		sessions: store.NewSessions(db), mail: mailer, now: now}
+	return &Service{db: db, users: st.Users, orgs: st.Orgs, tokens: st.Tokens, sessions: st.Sessions,
+		mail: o.Mail, now: o.Now, OnPeopleChanged: o.OnPeopleChanged}
 }
 
 // peopleChanged calls the hook when it is set and something changed.

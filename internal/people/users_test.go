@@ -163,7 +163,7 @@ func TestHookErrorRollsBackTheChange(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "assignments failed") {
 		t.Fatalf("error = %v", err)
 	}
-	if roles, _ := store.NewUsers(db).Roles(ctx, id); !slices.Equal(roles, []string{"teacher"}) {
+	if roles, _ := testfix.Stores(t, db).Users.Roles(ctx, id); !slices.Equal(roles, []string{"teacher"}) {
 		t.Fatalf("roles after a failed hook = %v", roles)
 	}
 	if n := len(auditFor(t, db, "user", id)); n != 0 {
@@ -177,8 +177,8 @@ func TestDeactivateKeepsRecordsEndsSessionsAndBlocksSignIn(t *testing.T) {
 	org := testfix.Org(t, db, "Org", "other", "Suffolk", 0)
 	admin, _ := testfix.User(t, db, org, testfix.UserSpec{Admin: true, Roles: []string{"evaluator"}})
 	id, email := testfix.User(t, db, org, testfix.UserSpec{Roles: []string{"teacher"}})
-	sessions := store.NewSessions(db)
-	authSvc := &auth.Service{Users: store.NewUsers(db), Sessions: sessions, Now: clk.Now}
+	sessions := testfix.Stores(t, db).Sessions
+	authSvc := &auth.Service{Users: testfix.Stores(t, db).Users, Sessions: sessions, Now: clk.Now}
 	token, _, err := authSvc.Login(ctx, email, testfix.Password, "192.0.2.1")
 	if err != nil {
 		t.Fatal(err)

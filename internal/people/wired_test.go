@@ -74,7 +74,7 @@ func wireLearning(tb testing.TB, svc *people.Service, db *sqlx.DB, cat *catalog.
 	if err != nil {
 		tb.Fatal(err)
 	}
-	learn, err := learning.New(ctx, db, cat, learning.Options{Now: now, Location: loc})
+	learn, err := learning.New(ctx, db, testfix.Stores(tb, db), cat, learning.Options{Now: now, Location: loc})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func wiredFromURL(tb testing.TB, url string) *wired {
 	}
 	tb.Cleanup(func() { db.Close() })
 	_, cat := testfix.Shipped(tb)
-	svc := people.New(db, nil, time.Now)
+	svc := people.New(db, testfix.Stores(tb, db), people.Options{})
 	w := &wired{svc: svc, learn: wireLearning(tb, svc, db, cat, time.Now), db: db}
 	if err := db.SelectContext(ctx, &w.orgs, `SELECT code FROM organizations WHERE code LIKE 'U%' ORDER BY id LIMIT 500`); err != nil {
 		tb.Fatal(err)

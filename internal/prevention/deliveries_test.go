@@ -56,7 +56,7 @@ func TestLoggingNeedsAValidPreparationCompletion(t *testing.T) {
 		a := prevention.Actor{UserID: lapsing, OrgID: p.school}
 		ce := *e
 		c := &clock{t: t0}
-		ce.clock, ce.svc = c, prevention.New(e.db, cat, c.Now)
+		ce.clock, ce.svc = c, prevention.New(e.db, cat, prevention.Options{Now: c.Now})
 		class := ce.class(a, p.schoolCode, cur.Ref, 24)
 		if _, err := ce.svc.LogDelivery(e.ctx, a, class, 1, form(cur, 1, 20)); err != nil {
 			t.Fatal(err)

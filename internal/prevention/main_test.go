@@ -70,7 +70,7 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(catErr)
 	}
 	c := &clock{t: t0}
-	return &env{t: t, db: db, svc: prevention.New(db, cat, c.Now), clock: c, ctx: context.Background()}
+	return &env{t: t, db: db, svc: prevention.New(db, cat, prevention.Options{Now: c.Now}), clock: c, ctx: context.Background()}
 }
 
 // people is a district with a school, a prepared facilitator, an

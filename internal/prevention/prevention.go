@@ -43,12 +43,17 @@ type Service struct {
 	now func() time.Time
 }
 
-// New returns the service. now is the clock (time.Now outside tests).
-func New(db *sqlx.DB, cat *catalog.Catalog, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are the settings a Service runs with.
+type Options struct {
+	Now func() time.Time // default time.Now
+}
+
+// New returns the service over the catalog's prevention curricula.
+func New(db *sqlx.DB, cat *catalog.Catalog, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{db: db, cat: cat, now: now}
+	return &Service{db: db, cat: cat, now: o.Now}
 }
 
 // Actor is the signed-in person acting.

@@ -89,14 +89,14 @@ func timed(b *testing.B, fn func() error) {
 
 func BenchmarkDashboardStatewide(b *testing.B) {
 	benchState(b)
-	s := report.New(benchDB, ny, time.Now, nil)
+	s := report.New(benchDB, report.Options{Location: ny})
 	v := report.View{Scope: report.Scope{All: true}}
 	timed(b, func() error { _, err := s.Dashboard(context.Background(), v); return err })
 }
 
 func BenchmarkDashboardLargeOrg(b *testing.B) {
 	res := benchState(b)
-	s := report.New(benchDB, ny, time.Now, nil)
+	s := report.New(benchDB, report.Options{Location: ny})
 	v := report.View{Scope: report.Scope{Roots: []int64{res.LargestOrg}}, Focus: res.LargestOrg}
 	timed(b, func() error { _, err := s.Dashboard(context.Background(), v); return err })
 }
@@ -105,7 +105,7 @@ func BenchmarkDashboardLargeOrg(b *testing.B) {
 // sorted by name, with the page's filter options.
 func BenchmarkDrilldown(b *testing.B) {
 	res := benchState(b)
-	s := report.New(benchDB, ny, time.Now, nil)
+	s := report.New(benchDB, report.Options{Location: ny})
 	v := report.View{Scope: report.Scope{Roots: []int64{res.LargestOrg}}, Focus: res.LargestOrg}
 	timed(b, func() error {
 		if _, _, err := s.People(context.Background(), v, report.Filter{Sort: "name"}); err != nil {
@@ -118,7 +118,7 @@ func BenchmarkDrilldown(b *testing.B) {
 
 func BenchmarkDrilldownOverdueByDue(b *testing.B) {
 	res := benchState(b)
-	s := report.New(benchDB, ny, time.Now, nil)
+	s := report.New(benchDB, report.Options{Location: ny})
 	v := report.View{Scope: report.Scope{Roots: []int64{res.LargestOrg}}, Focus: res.LargestOrg}
 	timed(b, func() error {
 		_, _, err := s.People(context.Background(), v, report.Filter{Status: "overdue", Sort: "due", Page: 3})
@@ -128,7 +128,7 @@ func BenchmarkDrilldownOverdueByDue(b *testing.B) {
 
 func BenchmarkDrilldownStatewide(b *testing.B) {
 	benchState(b)
-	s := report.New(benchDB, ny, time.Now, nil)
+	s := report.New(benchDB, report.Options{Location: ny})
 	v := report.View{Scope: report.Scope{All: true}}
 	timed(b, func() error { _, _, err := s.People(context.Background(), v, report.Filter{Sort: "name"}); return err })
 }
@@ -137,7 +137,7 @@ func BenchmarkDrilldownStatewide(b *testing.B) {
 // CSV to nowhere; B/op shows the memory per export stays flat.
 func BenchmarkCSVExportStatewide(b *testing.B) {
 	benchState(b)
-	s := report.New(benchDB, ny, time.Now, nil)
+	s := report.New(benchDB, report.Options{Location: ny})
 	v := report.View{Scope: report.Scope{All: true}}
 	rows := 0
 	timed(b, func() error {
@@ -175,7 +175,7 @@ func BenchmarkDrilldownSmallOrg(b *testing.B) {
 		GROUP BY org_id ORDER BY count(*), org_id LIMIT 1`); err != nil {
 		b.Fatal(err)
 	}
-	s := report.New(benchDB, ny, time.Now, nil)
+	s := report.New(benchDB, report.Options{Location: ny})
 	v := report.View{Scope: report.Scope{Roots: []int64{small}}, Focus: small}
 	timed(b, func() error { _, _, err := s.People(context.Background(), v, report.Filter{Sort: "name"}); return err })
 }
@@ -191,7 +191,7 @@ func BenchmarkCSVExportCourse(b *testing.B) {
 		GROUP BY course_id ORDER BY sum(pairs) DESC LIMIT 1`); err != nil {
 		b.Fatal(err)
 	}
-	s := report.New(benchDB, ny, time.Now, nil)
+	s := report.New(benchDB, report.Options{Location: ny})
 	v := report.View{Scope: report.Scope{All: true}}
 	rows, growth := 0, uint64(0)
 	timed(b, func() error {

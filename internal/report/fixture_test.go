@@ -55,7 +55,7 @@ func newService(db *sqlx.DB, now time.Time) *report.Service {
 	if err != nil {
 		panic(err)
 	}
-	return report.New(db, ny, func() time.Time { return now }, r)
+	return report.New(db, report.Options{Location: ny, Now: func() time.Time { return now }, Mail: r})
 }
 
 func buildWorld(t *testing.T) *world {

@@ -22,16 +22,22 @@ type Service struct {
 	mail *mail.Renderer
 }
 
-// New returns the report service. loc is the configured time zone every
-// "today" and month is counted in; renderer renders the nudge email.
-func New(db *sqlx.DB, loc *time.Location, now func() time.Time, renderer *mail.Renderer) *Service {
-	if now == nil {
-		now = time.Now
+// Options are the settings a Service runs with.
+type Options struct {
+	Location *time.Location   // every "today" and month is counted in it; default UTC
+	Now      func() time.Time // default time.Now
+	Mail     *mail.Renderer   // renders the nudge email
+}
+
+// New returns the report service.
+func New(db *sqlx.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	if loc == nil {
-		loc = time.UTC
+	if o.Location == nil {
+		o.Location = time.UTC
 	}
-	return &Service{db: db, loc: loc, now: now, mail: renderer}
+	return &Service{db: db, loc: o.Location, now: o.Now, mail: o.Mail}
 }
 
 // Today is the local day figures are counted as of.

@@ -48,15 +48,22 @@ const assignmentColumns = `a.id, a.user_id, a.course_id, a.cycle, a.source, a.as
 // Assignments stores assignments and lesson progress.
 type Assignments struct {
 	db       *sqlx.DB
-	player   prepared
-	learner  prepared
+	player   *sqlx.Stmt
+	learner  *sqlx.Stmt
 	openings *openings
 }
 
-// NewAssignments returns the assignment store.
-func NewAssignments(db *sqlx.DB) *Assignments {
-	return &Assignments{db: db, player: prepared{query: playerStateSQL}, learner: prepared{query: forLearnerSQL},
-		openings: newOpenings(db)}
+// NewAssignments returns the assignment store with its hot queries
+// prepared.
+func NewAssignments(db *sqlx.DB) (*Assignments, error) {
+	p := preparer{db: db}
+	s := &Assignments{db: db, player: p.prepare("assignments.player-state", playerStateSQL),
+		learner:  p.prepare("assignments.for-learner", forLearnerSQL),
+		openings: &openings{db: db, stmt: p.prepare("assignments.record-openings", recordOpeningsSQL)}}
+	if err := p.done(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // LearnerAssignment is an assignment as "My training" lists it.
@@ -84,7 +91,7 @@ const forLearnerSQL = `SELECT ` + assignmentColumns + `, c.slug,
 // prepared query.
 func (s *Assignments) ForLearner(ctx context.Context, userID int64) ([]LearnerAssignment, error) {
 	var out []LearnerAssignment
-	if err := s.learner.selectInto(ctx, s.db, &out, userID); err != nil {
+	if err := s.learner.SelectContext(ctx, &out, userID); err != nil {
 		return nil, fmt.Errorf("store: assignments of user %d: %w", userID, err)
 	}
 	return out, nil
@@ -128,11 +135,7 @@ const playerStateSQL = `SELECT a.id, a.status, a.cycle, a.available_from, a.due_
 // bound lesson openings by this machine's flush time instead.
 func (s *Assignments) OpenLesson(ctx context.Context, userID, courseID int64, lesson int, now time.Time) (PlayerState, error) {
 	var st PlayerState
-	stmt, err := s.player.get(s.db)
-	if err != nil {
-		return st, err
-	}
-	err = stmt.QueryRowContext(ctx, userID, courseID).Scan(&st.AssignmentID, &st.Status, &st.Cycle, &st.AvailableFrom, &st.DueAt, &st.Opened)
+	err := s.player.QueryRowContext(ctx, userID, courseID).Scan(&st.AssignmentID, &st.Status, &st.Cycle, &st.AvailableFrom, &st.DueAt, &st.Opened)
 	if err = notFound(err); err != nil {
 		return st, fmt.Errorf("store: player state: %w", err)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
 )
@@ -18,7 +17,7 @@ import (
 func TestPlayerStateIsTheCurrentCycle(t *testing.T) {
 	db, org, course, due := courseFixture(t)
 	ctx := context.Background()
-	s := store.NewAssignments(db)
+	s := testfix.Stores(t, db).Assignments
 	cases := []struct {
 		name     string
 		statuses []string // cycle 1, 2, ...

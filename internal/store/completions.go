@@ -30,16 +30,21 @@ const completionColumns = `cm.id, cm.user_id, cm.course_id, cm.course_version_id
 // Completions stores completions.
 type Completions struct {
 	db      *sqlx.DB
-	credits prepared
+	credits *sqlx.Stmt
 }
 
-// NewCompletions returns the completion store.
-func NewCompletions(db *sqlx.DB) *Completions {
-	return &Completions{db: db, credits: prepared{query: `SELECT cm.id, c.slug, v.title, cm.minutes, cm.completed_at
+// NewCompletions returns the completion store with its hot query prepared.
+func NewCompletions(db *sqlx.DB) (*Completions, error) {
+	p := preparer{db: db}
+	s := &Completions{db: db, credits: p.prepare("completions.credits", `SELECT cm.id, c.slug, v.title, cm.minutes, cm.completed_at
 		FROM completions cm
 		JOIN course_versions v ON v.id = cm.course_version_id
 		JOIN courses c ON c.id = cm.course_id
-		WHERE cm.user_id = $1 ORDER BY cm.completed_at, cm.id`}}
+		WHERE cm.user_id = $1 ORDER BY cm.completed_at, cm.id`)}
+	if err := p.done(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // CreateTx records a completion. A second completion of the same
@@ -92,7 +97,7 @@ type CreditRow struct {
 // oldest first.
 func (s *Completions) Credits(ctx context.Context, userID int64) ([]CreditRow, error) {
 	var out []CreditRow
-	if err := s.credits.selectInto(ctx, s.db, &out, userID); err != nil {
+	if err := s.credits.SelectContext(ctx, &out, userID); err != nil {
 		return nil, fmt.Errorf("store: credits of user %d: %w", userID, err)
 	}
 	return out, nil

@@ -48,15 +48,11 @@ type opening struct {
 // next reads it back.
 type openings struct {
 	db      *sqlx.DB
-	stmt    prepared
+	stmt    *sqlx.Stmt // prepared by NewAssignments
 	mu      sync.Mutex
 	pending []*opening
 	writing bool
 	writes  atomic.Int64 // statements run (tests read it)
-}
-
-func newOpenings(db *sqlx.DB) *openings {
-	return &openings{db: db, stmt: prepared{query: recordOpeningsSQL}}
 }
 
 // record stores one opening, waiting for the write that carries it.
@@ -100,10 +96,6 @@ func (o *openings) write() {
 const maxOpeningBatch = 500
 
 func (o *openings) exec(batch []*opening) error {
-	stmt, err := o.stmt.get(o.db)
-	if err != nil {
-		return err
-	}
 	for start := 0; start < len(batch); start += maxOpeningBatch {
 		part := batch[start:min(start+maxOpeningBatch, len(batch))]
 		ids, lessons, ats := make([]int64, len(part)), make([]int64, len(part)), make([]time.Time, len(part))
@@ -111,7 +103,7 @@ func (o *openings) exec(batch []*opening) error {
 			ids[i], lessons[i], ats[i] = op.assignmentID, int64(op.lesson), op.at
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		_, err := stmt.ExecContext(ctx, pq.Array(ids), pq.Array(lessons), pq.Array(ats))
+		_, err := o.stmt.ExecContext(ctx, pq.Array(ids), pq.Array(lessons), pq.Array(ats))
 		cancel()
 		o.writes.Add(1)
 		if err != nil {

@@ -23,7 +23,7 @@ func TestOpeningsGroupCommit(t *testing.T) {
 		users[i], _ = testfix.User(t, db, org, testfix.UserSpec{})
 		ids[i] = testfix.AssignmentRow(t, db, testfix.AssignmentSpec{UserID: users[i], CourseID: course, DueAt: due})
 	}
-	s := store.NewAssignments(db)
+	s := testfix.Stores(t, db).Assignments
 	t0 := time.Now().Truncate(time.Millisecond)
 
 	// A single opening is written at once: nothing waits for company.

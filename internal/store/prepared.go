@@ -1,40 +1,46 @@
 package store
 
 import (
-	"context"
 	"fmt"
-	"sync"
 
 	"github.com/jmoiron/sqlx"
 )
 
-// prepared is a hot query prepared once per store, on first use: each
+// preparer prepares a store's hot queries when the store is built: each
 // call then skips the parse and plan in PostgreSQL and the driver's extra
-// round trip for an unprepared query with arguments. database/sql
-// re-prepares it on every pooled connection as needed.
-type prepared struct {
-	query string
-	once  sync.Once
-	stmt  *sqlx.Stmt
+// round trip: lib/pq sends an unprepared query with arguments in two (parse,
+// then bind and execute). database/sql re-prepares a statement on every
+// pooled connection as needed. The first failure is kept, naming the
+// statement, so a query that no longer fits the schema stops start-up
+// instead of failing every request.
+type preparer struct {
+	db    *sqlx.DB
+	stmts []*sqlx.Stmt
 	err   error
 }
 
-func (p *prepared) get(db *sqlx.DB) (*sqlx.Stmt, error) {
-	p.once.Do(func() {
-		if p.stmt, p.err = db.Preparex(p.query); p.err != nil {
-			p.err = fmt.Errorf("store: prepare: %w", p.err)
-		}
-	})
-	return p.stmt, p.err
+// prepare prepares query under name (store.statement), or does nothing
+// after a failure.
+func (p *preparer) prepare(name, query string) *sqlx.Stmt {
+	if p.err != nil {
+		return nil
+	}
+	stmt, err := p.db.Preparex(query)
+	if err != nil {
+		p.err = fmt.Errorf("store: prepare %s: %w", name, err)
+		return nil
+	}
+	p.stmts = append(p.stmts, stmt)
+	return stmt
 }
 
-// selectInto runs the query and scans every row into dest. A query with
-// arguments that is not prepared costs lib/pq two round trips (parse,
-// then bind and execute) and PostgreSQL a plan each time.
-func (p *prepared) selectInto(ctx context.Context, db *sqlx.DB, dest any, args ...any) error {
-	stmt, err := p.get(db)
-	if err != nil {
-		return err
+// done returns the first failure, closing what was prepared when there
+// is one.
+func (p *preparer) done() error {
+	if p.err != nil {
+		for _, s := range p.stmts {
+			s.Close()
+		}
 	}
-	return stmt.SelectContext(ctx, dest, args...)
+	return p.err
 }

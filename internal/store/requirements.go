@@ -29,14 +29,20 @@ const requirementColumns = `r.id, r.role_code, r.course_id, c.slug, r.due_days, 
 // stamps removed_at; rows are never deleted.
 type Requirements struct {
 	db       *sqlx.DB
-	forRoles prepared
+	forRoles *sqlx.Stmt
 }
 
-// NewRequirements returns the requirements store.
-func NewRequirements(db *sqlx.DB) *Requirements {
-	return &Requirements{db: db, forRoles: prepared{query: `SELECT ` + requirementColumns + ` FROM requirements r
+// NewRequirements returns the requirements store with its hot query
+// prepared.
+func NewRequirements(db *sqlx.DB) (*Requirements, error) {
+	p := preparer{db: db}
+	s := &Requirements{db: db, forRoles: p.prepare("requirements.for-roles", `SELECT `+requirementColumns+` FROM requirements r
 		JOIN courses c ON c.id = r.course_id WHERE r.removed_at IS NULL AND r.role_code = ANY($1)
-		ORDER BY c.slug, r.role_code`}}
+		ORDER BY c.slug, r.role_code`)}
+	if err := p.done(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // List returns the active requirements by role and course.
@@ -53,7 +59,7 @@ func (s *Requirements) List(ctx context.Context) ([]Requirement, error) {
 // ForRoles returns the active requirements of the given roles.
 func (s *Requirements) ForRoles(ctx context.Context, roles []string) ([]Requirement, error) {
 	var out []Requirement
-	if err := s.forRoles.selectInto(ctx, s.db, &out, pq.Array(roles)); err != nil {
+	if err := s.forRoles.SelectContext(ctx, &out, pq.Array(roles)); err != nil {
 		return nil, fmt.Errorf("store: requirements for roles: %w", err)
 	}
 	return out, nil

@@ -22,14 +22,19 @@ type Session struct {
 // Sessions stores sessions in PostgreSQL, shared by every app instance.
 type Sessions struct {
 	db       *sqlx.DB
-	signedIn prepared
-	touch    prepared
+	signedIn *sqlx.Stmt
+	touch    *sqlx.Stmt
 }
 
-// NewSessions returns the session store.
-func NewSessions(db *sqlx.DB) *Sessions {
-	return &Sessions{db: db, signedIn: prepared{query: signedInSQL},
-		touch: prepared{query: `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`}}
+// NewSessions returns the session store with its hot queries prepared.
+func NewSessions(db *sqlx.DB) (*Sessions, error) {
+	p := preparer{db: db}
+	s := &Sessions{db: db, signedIn: p.prepare("sessions.signed-in", signedInSQL),
+		touch: p.prepare("sessions.touch", `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`)}
+	if err := p.done(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Create stores a new session.
@@ -67,11 +72,7 @@ const signedInSQL = `SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_a
 // at most once a minute.
 func (s *Sessions) GetSignedIn(ctx context.Context, hash []byte, now time.Time, idle time.Duration) (SignedIn, error) {
 	si := SignedIn{Session: Session{TokenHash: hash}}
-	stmt, err := s.signedIn.get(s.db)
-	if err != nil {
-		return si, err
-	}
-	err = stmt.QueryRowContext(ctx, hash, now, now.Add(-idle)).Scan(&si.UserID, &si.CSRFToken, &si.CreatedAt, &si.LastSeenAt,
+	err := s.signedIn.QueryRowContext(ctx, hash, now, now.Add(-idle)).Scan(&si.UserID, &si.CSRFToken, &si.CreatedAt, &si.LastSeenAt,
 		&si.ExpiresAt, &si.OrgID, &si.Name, &si.IsAdmin, &si.IsFacilitator, &si.Scopes)
 	if err = notFound(err); err != nil {
 		return si, fmt.Errorf("store: session: %w", err)
@@ -79,11 +80,7 @@ func (s *Sessions) GetSignedIn(ctx context.Context, hash []byte, now time.Time, 
 	if now.Sub(si.LastSeenAt) > time.Minute {
 		// Pages are read minutes apart, so most of them touch the session:
 		// prepared, like the lookup.
-		touch, err := s.touch.get(s.db)
-		if err == nil {
-			_, err = touch.ExecContext(ctx, now, hash)
-		}
-		if err != nil {
+		if _, err := s.touch.ExecContext(ctx, now, hash); err != nil {
 			return si, fmt.Errorf("store: touch session: %w", err)
 		}
 	}

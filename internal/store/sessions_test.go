@@ -15,7 +15,7 @@ func TestSessionTouch(t *testing.T) {
 	db, org, _, _ := courseFixture(t)
 	ctx := context.Background()
 	user, _ := testfix.User(t, db, org, testfix.UserSpec{})
-	s := store.NewSessions(db)
+	s := testfix.Stores(t, db).Sessions
 	t0 := time.Now().Truncate(time.Second)
 	hash := []byte(testfix.Unique("hash"))
 	if err := s.Create(ctx, store.Session{TokenHash: hash, UserID: user, CSRFToken: "t", CreatedAt: t0, ExpiresAt: t0.Add(24 * time.Hour)}); err != nil {

@@ -33,11 +33,18 @@ const userColumns = `u.id, u.org_id, u.email, u.name, u.password_hash, u.is_admi
 // Users stores people, their job roles and manager scopes.
 type Users struct {
 	db    *sqlx.DB
-	roles prepared
+	roles *sqlx.Stmt
 }
 
-// NewUsers returns the user store.
-func NewUsers(db *sqlx.DB) *Users { return &Users{db: db, roles: prepared{query: userRolesSQL}} }
+// NewUsers returns the user store with its hot query prepared.
+func NewUsers(db *sqlx.DB) (*Users, error) {
+	p := preparer{db: db}
+	s := &Users{db: db, roles: p.prepare("users.roles", userRolesSQL)}
+	if err := p.done(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
 
 // userRolesSQL reads a person's job-role codes in order.
 const userRolesSQL = `SELECT role_code FROM user_roles WHERE user_id = $1 ORDER BY role_code`
@@ -108,7 +115,7 @@ func (s *Users) TouchLogin(ctx context.Context, userID int64, at time.Time) erro
 // Roles returns a user's job-role codes.
 func (s *Users) Roles(ctx context.Context, userID int64) ([]string, error) {
 	var out []string
-	if err := s.roles.selectInto(ctx, s.db, &out, userID); err != nil {
+	if err := s.roles.SelectContext(ctx, &out, userID); err != nil {
 		return nil, fmt.Errorf("store: user roles: %w", err)
 	}
 	return out, nil

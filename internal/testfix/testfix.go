@@ -58,6 +58,24 @@ func Org(t testing.TB, db *sqlx.DB, name, typ, county string, parent int64) int6
 	return id
 }
 
+// stores holds the stores built over each test database, so a package's
+// tests prepare the hot statements once, as start-up does.
+var stores sync.Map // *sqlx.DB → *store.Stores
+
+// Stores returns every store over db, built on first use.
+func Stores(t testing.TB, db *sqlx.DB) *store.Stores {
+	t.Helper()
+	if st, ok := stores.Load(db); ok {
+		return st.(*store.Stores)
+	}
+	st, err := store.New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actual, _ := stores.LoadOrStore(db, st)
+	return actual.(*store.Stores)
+}
+
 // UserSpec describes a fixture user.
 type UserSpec struct {
 	Name        string
@@ -75,7 +93,7 @@ func User(t testing.TB, db *sqlx.DB, org int64, spec UserSpec) (int64, string) {
 	if spec.Name == "" {
 		spec.Name = "Test Person"
 	}
-	users := store.NewUsers(db)
+	users := Stores(t, db).Users
 	var id int64
 	err := store.InTx(ctx, db, func(tx *sqlx.Tx) error {
 		var err error

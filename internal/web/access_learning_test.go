@@ -8,6 +8,7 @@ import (
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/learning"
+	"github.com/waymark/waymark/internal/testfix"
 )
 
 // The learning area's rows of the access table (access_test.go). A final
@@ -25,7 +26,7 @@ func learningAccessRoutes() []accessRoute {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc, err := learning.New(ctx, f.DB, cat, learning.Options{})
+		svc, err := learning.New(ctx, f.DB, testfix.Stores(t, f.DB), cat, learning.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"log/slog"
 	"time"
@@ -12,13 +13,20 @@ import (
 
 	"github.com/waymark/waymark/internal/auth"
 	"github.com/waymark/waymark/internal/catalog"
+	"github.com/waymark/waymark/internal/certificate"
 	"github.com/waymark/waymark/internal/config"
+	"github.com/waymark/waymark/internal/learning"
 	"github.com/waymark/waymark/internal/mail"
+	"github.com/waymark/waymark/internal/people"
+	"github.com/waymark/waymark/internal/prevention"
+	"github.com/waymark/waymark/internal/report"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/templates"
 )
 
-// Deps is everything the web app needs, built once in main.
+// Deps is everything the web app needs, built once by internal/wiring:
+// the settings and the pool, the stores, and one service per area with
+// its hooks already set. New refuses a Deps with a part missing.
 type Deps struct {
 	Config  *config.Config
 	DB      *sqlx.DB
@@ -26,6 +34,33 @@ type Deps struct {
 	Catalog *catalog.Catalog
 	Roles   []store.JobRole
 	Now     func() time.Time
+
+	Stores       *store.Stores
+	Mail         *mail.Renderer
+	Auth         *auth.Service
+	People       *people.Service
+	Learning     *learning.Service
+	Certificates *certificate.Service
+	Reports      *report.Service
+	Prevention   *prevention.Service
+	Outbox       *mail.Outbox // the admin view of the queue
+	Lists        *mail.Lists  // digest unsubscribe tokens
+}
+
+// check names the first part of d that is missing.
+func (d Deps) check() error {
+	for _, p := range []struct {
+		name string
+		set  bool
+	}{{"Config", d.Config != nil}, {"DB", d.DB != nil}, {"Log", d.Log != nil}, {"Catalog", d.Catalog != nil},
+		{"Stores", d.Stores != nil}, {"Mail", d.Mail != nil}, {"Auth", d.Auth != nil}, {"People", d.People != nil},
+		{"Learning", d.Learning != nil}, {"Certificates", d.Certificates != nil}, {"Reports", d.Reports != nil},
+		{"Prevention", d.Prevention != nil}, {"Outbox", d.Outbox != nil}, {"Lists", d.Lists != nil}} {
+		if !p.set {
+			return fmt.Errorf("web: Deps.%s is not set", p.name)
+		}
+	}
+	return nil
 }
 
 // App holds the handlers' dependencies.
@@ -54,8 +89,12 @@ type App struct {
 	catalogBodies fragmentCache[catalogKey]
 }
 
-// New builds the Fiber app. It fails when a template does not parse.
+// New builds the Fiber app. It fails when a part of d is missing or a
+// template does not parse.
 func New(d Deps) (*fiber.App, error) {
+	if err := d.check(); err != nil {
+		return nil, err
+	}
 	a := &App{cfg: d.Config, db: d.DB, log: d.Log, cat: d.Catalog, roles: d.Roles, now: d.Now,
 		roleMap: map[string]string{}, catalogBodies: fragmentCache[catalogKey]{max: catalogBodies}}
 	if a.now == nil {
@@ -72,11 +111,9 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	a.tmpl = tmpl
 	a.metrics = newMetrics(d.DB)
-	a.users = store.NewUsers(d.DB)
-	a.auth = &auth.Service{Users: a.users, Sessions: store.NewSessions(d.DB), Now: a.now}
-	if a.mail, err = mail.NewRenderer(templates.FS, "email", d.Config.BaseURL.String()); err != nil {
-		return nil, err
-	}
+	a.users, a.auth, a.mail = d.Stores.Users, d.Auth, d.Mail
+	// Each area takes its part of d; the order does not matter, since the
+	// services arrive built with their hooks set (internal/wiring).
 	for _, init := range []func(Deps) error{a.initPeople, a.initLearning, a.initCertificates, a.initMail, a.initReports, a.initPrevention} {
 		if err := init(d); err != nil {
 			return nil, err

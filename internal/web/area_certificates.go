@@ -21,19 +21,11 @@ type certificatesArea struct {
 // load per minute.
 const verifyPerMinute = 30
 
-// initCertificates builds the certificate service and has the learning
-// service issue a certificate (and queue its email) in the transaction
-// that records each completion.
+// initCertificates takes the certificate service. The wiring has the
+// learning service issue a certificate (and queue its email) in the
+// transaction that records each completion.
 func (a *App) initCertificates(d Deps) error {
-	svc, err := certificate.New(d.DB, certificate.Options{BaseURL: d.Config.BaseURL.String(), Mail: a.mail,
-		Now: a.now, Location: d.Config.Location})
-	if err != nil {
-		return err
-	}
-	a.certificates.svc = svc
-	if a.learning.svc != nil {
-		a.learning.svc.OnCompleted = svc.OnCompleted
-	}
+	a.certificates.svc = d.Certificates
 	return nil
 }
 

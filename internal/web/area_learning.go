@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,17 +19,11 @@ type learningArea struct {
 	bodies fragmentCache[lessonBodyKey]
 }
 
-// initLearning builds the learning service (over the synced catalog) and
-// hooks it to the people area, so assignments follow job roles.
+// initLearning takes the learning service (over the synced catalog).
 func (a *App) initLearning(d Deps) error {
-	svc, err := learning.New(context.Background(), d.DB, d.Catalog, learning.Options{Now: a.now,
-		Location: d.Config.Location, RenewalWindowDays: d.Config.RenewalWindowDays, TrainingYearEnd: d.Config.TrainingYearEnd})
-	if err != nil {
-		return err
-	}
-	a.learning.svc = svc
+	a.learning.svc = d.Learning
 	a.learning.bodies.max = lessonBodies
-	a.learning.orgs = store.NewOrgs(d.DB)
+	a.learning.orgs = d.Stores.Orgs
 	return nil
 }
 

@@ -12,9 +12,9 @@ type mailArea struct {
 	lists  *mail.Lists  // digest unsubscribe tokens
 }
 
-// initMail builds the mail area's dependencies.
+// initMail takes the mail area's dependencies.
 func (a *App) initMail(d Deps) error {
-	a.mailArea = mailArea{outbox: &mail.Outbox{DB: d.DB, Now: a.now}, lists: &mail.Lists{DB: d.DB, Now: a.now}}
+	a.mailArea = mailArea{outbox: d.Outbox, lists: d.Lists}
 	return nil
 }
 

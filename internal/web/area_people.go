@@ -1,14 +1,12 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/store"
@@ -21,20 +19,11 @@ type peopleArea struct {
 	sessions *store.Sessions
 }
 
-// initPeople builds the people area's dependencies. Every change to
-// people's job roles, organization or active state reconciles their
-// assignments in the same transaction (the learning service is built
-// after this, hence the late lookup).
+// initPeople takes the people area's dependencies. The wiring has every
+// change to people's job roles, organization or active state reconcile
+// their assignments in the same transaction.
 func (a *App) initPeople(d Deps) error {
-	a.people.svc = people.New(d.DB, a.mail, a.now)
-	a.people.svc.OnPeopleChanged = func(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
-		if a.learning.svc == nil {
-			return nil
-		}
-		return a.learning.svc.Reconcile(ctx, tx, ids)
-	}
-	a.people.orgs = store.NewOrgs(d.DB)
-	a.people.sessions = store.NewSessions(d.DB)
+	a.people = peopleArea{svc: d.People, orgs: d.Stores.Orgs, sessions: d.Stores.Sessions}
 	return nil
 }
 

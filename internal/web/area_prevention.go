@@ -17,9 +17,9 @@ type preventionArea struct {
 	svc *prevention.Service
 }
 
-// initPrevention builds the prevention area's dependencies.
+// initPrevention takes the prevention service.
 func (a *App) initPrevention(d Deps) error {
-	a.prevention.svc = prevention.New(d.DB, d.Catalog, a.now)
+	a.prevention.svc = d.Prevention
 	return nil
 }
 

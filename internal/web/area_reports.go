@@ -14,10 +14,10 @@ type reportsArea struct {
 	svc *report.Service
 }
 
-// initReports builds the report service and makes the report tables count
+// initReports takes the report service and makes the report tables count
 // days in the configured time zone.
 func (a *App) initReports(d Deps) error {
-	a.reports.svc = report.New(d.DB, d.Config.Location, a.now, a.mail)
+	a.reports.svc = d.Reports
 	return a.reports.svc.EnsureTimeZone(context.Background())
 }
 

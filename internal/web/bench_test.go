@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/waymark/waymark/internal/auth"
-	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
 )
@@ -25,7 +24,7 @@ func TestListenBench(t *testing.T) {
 	user, _ := testfix.User(t, db, org, testfix.UserSpec{})
 	course, _ := testfix.CourseRow(t, db, "")
 	assignment := testfix.AssignmentRow(t, db, testfix.AssignmentSpec{UserID: user, CourseID: course, DueAt: time.Now().Add(time.Hour)})
-	svc := &auth.Service{Users: store.NewUsers(db), Sessions: store.NewSessions(db), Now: time.Now}
+	svc := &auth.Service{Sessions: testfix.Stores(t, db).Sessions, Now: time.Now}
 	token, err := svc.StartSession(context.Background(), user)
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,9 @@ import (
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
+	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/internal/web"
+	"github.com/waymark/waymark/internal/wiring"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
@@ -48,11 +50,16 @@ func newAppAt(t testing.TB, now func() time.Time) *fiber.App {
 	if err := store.UpsertRoles(ctx, db, testRoles); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := catalog.Sync(ctx, store.NewCourses(db), cat); err != nil {
+	st := testfix.Stores(t, db)
+	if _, err := catalog.Sync(ctx, st.Courses, cat); err != nil {
 		t.Fatal(err)
 	}
-	app, err := web.New(web.Deps{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Catalog: cat, Roles: testRoles, Now: now})
+	deps, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Stores: st, Catalog: cat, Roles: testRoles, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := web.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
