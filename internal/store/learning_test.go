@@ -41,7 +41,10 @@ func TestCompletionExpired(t *testing.T) {
 	forever := testfix.AssignmentRow(t, db, testfix.AssignmentSpec{UserID: user, CourseID: course, Cycle: 2, DueAt: due})
 	testfix.CompleteRow(t, db, forever, now.AddDate(-1, 0, 0), time.Time{})
 	open := testfix.AssignmentRow(t, db, testfix.AssignmentSpec{UserID: user, CourseID: course, Cycle: 3, DueAt: due})
-	cs := store.NewCompletions(db)
+	cs, err := store.NewCompletions(db)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for id, want := range map[int64]bool{open: false, expiring: true, forever: false} {
 		err := store.InTx(ctx, db, func(tx *sqlx.Tx) error {
 			got, err := cs.ExpiredTx(ctx, tx, id, now)
