@@ -22,8 +22,9 @@ func runServe(ctx context.Context, _ []string, out io.Writer) error {
 	}
 	defer db.Close()
 	log := newLogger(cfg.LogLevel)
+	// CheckSchema's error says what is pending and what to run.
 	if err := store.CheckSchema(ctx, db, migrations.FS); err != nil {
-		return fmt.Errorf("%w", err)
+		return err
 	}
 	st, err := store.New(db)
 	if err != nil {
