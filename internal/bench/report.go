@@ -41,9 +41,13 @@ func (j Job) Rate() float64 {
 // the same target scaled to the speed of this host in this run (see
 // PlaintextReference); both verdicts are shown.
 type Target struct {
-	Text   string
-	Check  func(Row, Job) bool
-	Scaled func(Row) bool
+	Text string
+	// Applies, when set, says whether the figures are of what the target
+	// is defined at (a target for 50,000 rows says nothing of 1,000); when
+	// they are not, the verdict is "—".
+	Applies func(Row, Job) bool
+	Check   func(Row, Job) bool
+	Scaled  func(Row) bool
 }
 
 // PlaintextReference is the plaintext ceiling on the machine the
@@ -120,7 +124,7 @@ func (r *Report) Markdown(w io.Writer) {
 }
 
 func met(t Target, row Row, j Job) string {
-	if t.Check == nil {
+	if t.Check == nil || t.Applies != nil && !t.Applies(row, j) {
 		return "—"
 	}
 	out := yesNo(t.Check(row, j))
