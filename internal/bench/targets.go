@@ -9,24 +9,22 @@ import (
 // it is given, so every verdict can be checked without a run.
 
 // lessonTarget is the reopened lesson page's: ≥ 4,000/s with p99 < 25 ms,
-// also judged scaled to rep's plaintext ceiling.
-func lessonTarget(rep *Report) Target {
+// also judged scaled to the run's plaintext ceiling.
+func lessonTarget() Target {
 	return Target{Text: "≥ 4,000/s, p99 < 25 ms", Check: func(r Row, _ Job) bool {
 		return r.Result.RPS() >= 4000 && ms(r.Result.P99US) < 25
-	}, Scaled: func(row Row) bool {
-		k := rep.scale()
-		return k > 0 && row.Result.RPS() >= 4000*k && ms(row.Result.P99US) < 25/k
+	}, Scaled: func(row Row, k float64) bool {
+		return row.Result.RPS() >= 4000*k && ms(row.Result.P99US) < 25/k
 	}}
 }
 
 // progressTarget is the first lesson opening's: ≥ 3,000/s, also judged
-// scaled to rep's plaintext ceiling.
-func progressTarget(rep *Report) Target {
+// scaled to the run's plaintext ceiling.
+func progressTarget() Target {
 	return Target{Text: "≥ 3,000/s", Check: func(r Row, _ Job) bool {
 		return r.Result.RPS() >= 3000
-	}, Scaled: func(row Row) bool {
-		k := rep.scale()
-		return k > 0 && row.Result.RPS() >= 3000*k
+	}, Scaled: func(row Row, k float64) bool {
+		return row.Result.RPS() >= 3000*k
 	}}
 }
 
