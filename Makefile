@@ -45,6 +45,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseLesson -fuzztime 5s ./internal/catalog
 	$(GO) test -run '^$$' -fuzz FuzzParseCourse -fuzztime 5s ./internal/catalog
 	$(GO) test -run '^$$' -fuzz FuzzReadRoster -fuzztime 5s ./internal/people
+	$(GO) test -run '^$$' -fuzz FuzzNormalize -fuzztime 5s ./internal/certificate
 
 axe: $(AXE_JS)
 

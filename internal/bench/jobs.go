@@ -97,7 +97,7 @@ func (r *Runner) sweep(ctx context.Context, rem *remind.Service) (Job, error) {
 	}
 	return Job{Name: "reminder sweep", Count: int64(res.Total()), Unit: "queued", Elapsed: time.Since(start),
 		Note:   fmt.Sprintf("over %d assignments", assignments),
-		Target: Target{Text: "< 20 s", Check: func(_ Row, j Job) bool { return j.Elapsed < 20*time.Second }}}, nil
+		Target: sweepTarget()}, nil
 }
 
 // send delivers what the sweep queued through the real sender (send-time
@@ -140,7 +140,7 @@ func (r *Runner) send(ctx context.Context, rem *remind.Service, loc *time.Locati
 		note += fmt.Sprintf("; stopped after %v", limit)
 	}
 	return Job{Name: "mail send to a local SMTP sink", Count: sink.Count(), Unit: "messages", Elapsed: elapsed, Note: note,
-		Target: Target{Text: "≥ 200/s", Check: func(_ Row, j Job) bool { return j.Rate() >= 200 }}}, nil
+		Target: jobRateTarget()}, nil
 }
 
 // importRoster imports a new roster (50,000 rows; 1,000 in quick mode)
@@ -200,7 +200,7 @@ func (r *Runner) importRoster(ctx context.Context, renderer *mail.Renderer, loc 
 	}
 	return Job{Name: fmt.Sprintf("roster import (%d new rows)", n), Count: int64(n), Unit: "rows", Elapsed: elapsed,
 		Note:   fmt.Sprintf("people.Import with the learning reconcile hook, as the server wires it: %d assignments created", after-before),
-		Target: Target{Text: "< 30 s for 50,000", Check: func(_ Row, j Job) bool { return j.Count < 50000 || j.Elapsed < 30*time.Second }}}, nil
+		Target: importTarget()}, nil
 }
 
 // renderPDFs renders distinct certificates with the certificate package,
@@ -251,5 +251,5 @@ func (r *Runner) renderPDFs(ctx context.Context, loc *time.Location) (Job, error
 	}
 	return Job{Name: "certificate PDFs (in process, uncached)", Count: done.Load(), Unit: "PDFs", Elapsed: elapsed,
 		Note:   fmt.Sprintf("certificate.Service.RenderPDF, distinct certificates, 2 workers, at most %v", limit),
-		Target: Target{Text: "≥ 200/s", Check: func(_ Row, j Job) bool { return j.Rate() >= 200 }}}, nil
+		Target: jobRateTarget()}, nil
 }

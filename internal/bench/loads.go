@@ -257,22 +257,12 @@ func (r *Runner) loadAll(ctx context.Context, s *subjects) error {
 		{Load{Name: "course page", Requests: anon("/courses/" + s.course)}, Target{}},
 		{Load{Name: "sign-in page (GET /login)", Requests: anon("/login")}, Target{}},
 		{Load{Name: "my training (GET /my)", Requests: myPages}, Target{}},
-		{Load{Name: "lesson page (reopened)", Requests: each(s.lessons)}, Target{Text: "≥ 4,000/s, p99 < 25 ms", Check: func(r Row, _ Job) bool {
-			return r.Result.RPS() >= 4000 && ms(r.Result.P99US) < 25
-		}, Scaled: func(row Row) bool {
-			k := r.rep.scale()
-			return k > 0 && row.Result.RPS() >= 4000*k && ms(row.Result.P99US) < 25/k
-		}}},
-		{Load{Name: "progress save (first opening)", Requests: writes, Once: true}, Target{Text: "≥ 3,000/s", Check: func(r Row, _ Job) bool {
-			return r.Result.RPS() >= 3000
-		}, Scaled: func(row Row) bool {
-			k := r.rep.scale()
-			return k > 0 && row.Result.RPS() >= 3000*k
-		}}},
+		{Load{Name: "lesson page (reopened)", Requests: each(s.lessons)}, lessonTarget()},
+		{Load{Name: "progress save (first opening)", Requests: writes, Once: true}, progressTarget()},
 		{Load{Name: "final-check submission (passing)", Requests: submits, Once: true, Expect: 303}, Target{}},
 		{Load{Name: "certificate PDF (own, repeated: cached)", Requests: each(s.certs)}, Target{}},
 		{Load{Name: "certificate PDF (distinct, each once)", Requests: adminEach(s.distinct), Once: true},
-			Target{Text: "≥ 200/s", Check: func(r Row, _ Job) bool { return r.Result.RPS() >= 200 }}},
+			distinctPDFTarget()},
 		{Load{Name: "verify page (25, rate-limited)", Requests: verify, Connections: 1, Once: true}, Target{}},
 	}
 	r.say("loading each endpoint for %v (%d connections, %d wrk threads)", r.opt.Duration, r.opt.Connections, r.opt.Threads)

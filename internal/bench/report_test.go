@@ -11,13 +11,13 @@ func TestMetScaled(t *testing.T) {
 	rate := func(rps float64) Row { return Row{Result: Result{Requests: int64(rps), DurationUS: 1e6}} }
 	rep := Report{Plaintext: PlaintextReference / 2, Bare: 5000}
 	target := Target{Text: "≥ 4,000/s", Check: func(r Row, _ Job) bool { return r.Result.RPS() >= 4000 },
-		Scaled: func(r Row) bool { return r.Result.RPS() >= 4000*rep.scale() }}
+		Scaled: func(r Row, k float64) bool { return r.Result.RPS() >= 4000*k }}
 	for rps, want := range map[float64]string{
 		4100: "yes; scaled to this run's plaintext: yes",
 		2500: "**no**; scaled to this run's plaintext: yes",
 		1500: "**no**; scaled to this run's plaintext: **no**",
 	} {
-		if got := met(target, rate(rps), Job{}); got != want {
+		if got := met(target, rate(rps), Job{}, rep.scale()); got != want {
 			t.Errorf("%.0f/s: %q, want %q", rps, got, want)
 		}
 	}

@@ -120,9 +120,13 @@ func FuzzParseLesson(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte("---\n---\n"))
 	f.Add([]byte("---\ntitle: [\n---\n"))
+	b, _ = os.ReadFile("testdata/good/sample-series/01-session.md")
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var probs catalog.Problems
-		catalog.ParseLesson("f/01-x.md", data, &probs)
+		if l := catalog.ParseLesson("f/01-x.md", data, &probs); l != nil {
+			lessonRoundTrip(t, "f/01-x.md", l, probs)
+		}
 	})
 }
 
@@ -130,10 +134,11 @@ func FuzzParseCourse(f *testing.F) {
 	b, _ := os.ReadFile("testdata/good/sample-course/course.yaml")
 	f.Add(b)
 	f.Add([]byte("sources: [{url: 'http://%zz'}]"))
+	for _, name := range []string{"sample-course/quiz.yaml", "sample-series/survey.yaml"} {
+		b, _ := os.ReadFile("testdata/good/" + name)
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var probs catalog.Problems
-		catalog.ParseCourse("f/course.yaml", data, "f", testRoles, &probs)
-		catalog.ParseQuiz("f/quiz.yaml", data, &probs)
-		catalog.ParseSurvey("f/survey.yaml", data, &probs)
+		courseRoundTrip(t, data, "f", testRoles)
 	})
 }

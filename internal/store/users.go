@@ -148,7 +148,8 @@ func (s *Users) SetScopesTx(ctx context.Context, tx *sqlx.Tx, userID int64, orgI
 }
 
 // CanSee reports whether viewer may see person: themselves, an admin, or a
-// manager whose scope holds the person's organization.
+// manager whose scope holds the person's organization. A deactivated
+// viewer sees no one else.
 func (s *Users) CanSee(ctx context.Context, viewerID, personID int64) (bool, error) {
 	if viewerID == personID {
 		return true, nil
@@ -160,6 +161,7 @@ func (s *Users) CanSee(ctx context.Context, viewerID, personID int64) (bool, err
 		SELECT 1 FROM users p
 		JOIN org_closure oc ON oc.descendant_id = p.org_id
 		JOIN manager_scopes ms ON ms.org_id = oc.ancestor_id AND ms.user_id = $1
+		JOIN users v ON v.id = ms.user_id AND v.deactivated_at IS NULL
 		WHERE p.id = $2)`, viewerID, personID)
 	if err != nil {
 		return false, fmt.Errorf("store: can see: %w", err)

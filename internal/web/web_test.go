@@ -32,13 +32,16 @@ var testRoles = []store.JobRole{
 // newApp builds the real app over the package database and the test catalog.
 func newApp(t testing.TB) *fiber.App { t.Helper(); return newAppAt(t, time.Now) }
 
-// newAppAt is newApp with a clock of the test's choosing.
-func newAppAt(t testing.TB, now func() time.Time) *fiber.App {
+// newAppAt is newApp with a clock of the test's choosing and, in pairs,
+// settings beyond the database's.
+func newAppAt(t testing.TB, now func() time.Time, env ...string) *fiber.App {
 	t.Helper()
 	db := testdb.DB(t)
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"DATABASE_URL": testdb.URL(t)}[k]
-	})
+	settings := map[string]string{"DATABASE_URL": testdb.URL(t)}
+	for i := 0; i+1 < len(env); i += 2 {
+		settings[env[i]] = env[i+1]
+	}
+	cfg, err := config.Load(func(k string) string { return settings[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
