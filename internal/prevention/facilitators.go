@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // Facilitator is a staff member who teaches a class.
@@ -57,7 +58,7 @@ func (s *Service) AddFacilitator(ctx context.Context, actor Actor, classID int64
 			JOIN org_closure oc ON oc.ancestor_id = u.org_id AND oc.descendant_id = $2
 			WHERE lower(u.email) = $1 AND u.is_facilitator AND u.deactivated_at IS NULL`, email, class.OrgID)
 		if err = notFound(err); err == store.ErrNotFound {
-			return FieldErrors{"email": "No facilitator with this email works in this class's organization."}
+			return validate.Errors{"email": "No facilitator with this email works in this class's organization."}
 		} else if err != nil {
 			return fmt.Errorf("prevention: find co-facilitator: %w", err)
 		}
@@ -67,7 +68,7 @@ func (s *Service) AddFacilitator(ctx context.Context, actor Actor, classID int64
 			return fmt.Errorf("prevention: add co-facilitator: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return FieldErrors{"email": "This person already facilitates the class."}
+			return validate.Errors{"email": "This person already facilitates the class."}
 		}
 		return store.Audit(ctx, tx, store.AuditEntry{ActorID: &actor.UserID, Action: "prevention.class.facilitator_add",
 			Entity: "prevention_class", EntityID: strconv.FormatInt(classID, 10), OrgID: &class.OrgID,
@@ -131,7 +132,7 @@ func (s *Service) SavePlan(ctx context.Context, actor Actor, classID int64, date
 			return err
 		}
 		want := map[int]time.Time{}
-		errs := FieldErrors{}
+		errs := validate.Errors{}
 		for n := 1; n <= len(cur.Sessions); n++ {
 			v := strings.TrimSpace(dates[n])
 			if v == "" {

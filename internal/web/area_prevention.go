@@ -9,7 +9,6 @@ import (
 
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/store"
-	"github.com/waymark/waymark/internal/validate"
 )
 
 // preventionArea holds what the prevention handlers need beyond App.
@@ -83,9 +82,6 @@ func preventionErr(err error) error {
 	}
 	return err
 }
-
-// fieldErrors returns the form errors in err, if that is what it is.
-func fieldErrors(err error) (prevention.FieldErrors, bool) { return validate.As(err) }
 
 // idParam reads a positive integer route parameter; anything else is 404.
 func idParam(c *fiber.Ctx, name string) (int64, error) {

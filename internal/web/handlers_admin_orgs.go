@@ -9,6 +9,7 @@ import (
 
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 const orgsPerPage = 100
@@ -75,7 +76,7 @@ type orgFormData struct {
 	ID               int64
 	Org              *store.Org // the stored organization when editing
 	Form             people.OrgInput
-	Errors           people.Invalid
+	Errors           validate.Errors
 	Types            []orgTypeOption
 	Counties         []string
 	Children, People int
@@ -84,7 +85,7 @@ type orgFormData struct {
 func (a *App) renderOrgForm(c *fiber.Ctx, status int, d orgFormData) error {
 	d.Types, d.Counties = orgTypeOptions(), store.Counties
 	if d.Errors == nil {
-		d.Errors = people.Invalid{}
+		d.Errors = validate.Errors{}
 	}
 	title := "Add an organization"
 	if d.ID != 0 {
@@ -105,7 +106,7 @@ func (a *App) handleOrgNew(c *fiber.Ctx) error {
 func (a *App) handleOrgCreate(c *fiber.Ctx) error {
 	in := orgFormOf(c)
 	id, err := a.people.svc.SaveOrg(c.UserContext(), actorID(c), 0, in)
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		return a.renderOrgForm(c, fiber.StatusUnprocessableEntity, orgFormData{Form: in, Errors: inv})
 	}
 	if err != nil {
@@ -157,7 +158,7 @@ func (a *App) handleOrgUpdate(c *fiber.Ctx) error {
 	}
 	d.Form = orgFormOf(c)
 	_, err = a.people.svc.SaveOrg(c.UserContext(), actorID(c), id, d.Form)
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		d.Errors = inv
 		return a.renderOrgForm(c, fiber.StatusUnprocessableEntity, d)
 	}
@@ -176,7 +177,7 @@ func (a *App) handleOrgActive(active bool) fiber.Handler {
 			return err
 		}
 		err = a.people.svc.SetOrgActive(c.UserContext(), actorID(c), id, active)
-		if inv, ok := people.AsInvalid(err); ok {
+		if inv, ok := validate.As(err); ok {
 			d, lerr := a.loadOrgForm(c, id)
 			if lerr != nil {
 				return lerr

@@ -10,6 +10,7 @@ import (
 
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 const usersPerPage = 50
@@ -56,7 +57,7 @@ type userFormData struct {
 	Person *people.Person // the stored person when editing
 	Form   people.UserInput
 	Scopes string // the scope codes as typed
-	Errors people.Invalid
+	Errors validate.Errors
 	Roles  []store.JobRole
 	Self   bool
 }
@@ -74,7 +75,7 @@ func (d userFormData) HasRole(code string) bool {
 func (a *App) renderUserForm(c *fiber.Ctx, status int, d userFormData) error {
 	d.Roles = a.roles
 	if d.Errors == nil {
-		d.Errors = people.Invalid{}
+		d.Errors = validate.Errors{}
 	}
 	d.Self = d.ID != 0 && d.ID == actorID(c)
 	title := "Add a person"
@@ -98,7 +99,7 @@ func (a *App) handleUserNew(c *fiber.Ctx) error {
 func (a *App) handleUserCreate(c *fiber.Ctx) error {
 	in, scopes := userFormOf(c)
 	id, err := a.people.svc.SaveUser(c.UserContext(), actorID(c), 0, in)
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		return a.renderUserForm(c, fiber.StatusUnprocessableEntity, userFormData{Form: in, Scopes: scopes, Errors: inv})
 	}
 	if err != nil {
@@ -137,7 +138,7 @@ func (a *App) handleUserUpdate(c *fiber.Ctx) error {
 	}
 	d.Form, d.Scopes = userFormOf(c)
 	_, err = a.people.svc.SaveUser(c.UserContext(), actorID(c), d.ID, d.Form)
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		d.Errors = inv
 		return a.renderUserForm(c, fiber.StatusUnprocessableEntity, d)
 	}
@@ -156,7 +157,7 @@ func (a *App) handleUserActive(active bool) fiber.Handler {
 			return err
 		}
 		err = a.people.svc.SetActive(c.UserContext(), actorID(c), d.ID, active)
-		if inv, ok := people.AsInvalid(err); ok {
+		if inv, ok := validate.As(err); ok {
 			d.Errors = inv
 			return a.renderUserForm(c, fiber.StatusUnprocessableEntity, d)
 		}
@@ -179,7 +180,7 @@ func (a *App) handleUserInvite(c *fiber.Ctx) error {
 		return err
 	}
 	err = a.people.svc.SendInvite(c.UserContext(), actorID(c), d.ID)
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		d.Errors = inv
 		return a.renderUserForm(c, fiber.StatusUnprocessableEntity, d)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/waymark/waymark/internal/auth"
 	"github.com/waymark/waymark/internal/people"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // Reset requests a client may make in auth.ThrottleWindow.
@@ -88,7 +89,7 @@ func (a *App) handleSetPassword(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	token := utils.CopyString(c.Params("token"))
 	userID, err := a.people.svc.SetPassword(ctx, token, c.FormValue("password"), c.FormValue("confirm"))
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		link, lerr := a.people.svc.CheckLink(ctx, token)
 		if lerr != nil {
 			return a.renderLinkInvalid(c)

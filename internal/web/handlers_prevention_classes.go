@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/waymark/waymark/internal/prevention"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // formValue copies a form field out of fiber's reusable request memory.
@@ -24,7 +25,7 @@ func classFormOf(c *fiber.Ctx) prevention.ClassForm {
 }
 
 // renderClassForm shows the new-class or edit-class form.
-func (a *App) renderClassForm(c *fiber.Ctx, status int, class *prevention.Class, f prevention.ClassForm, errs prevention.FieldErrors) error {
+func (a *App) renderClassForm(c *fiber.Ctx, status int, class *prevention.Class, f prevention.ClassForm, errs validate.Errors) error {
 	ctx, actor := c.UserContext(), actorOf(c)
 	data := map[string]any{"Form": f, "Errors": errs, "Class": class}
 	if class == nil {
@@ -51,13 +52,13 @@ func (a *App) renderClassForm(c *fiber.Ctx, status int, class *prevention.Class,
 func (a *App) handleClassNew(c *fiber.Ctx) error {
 	f := prevention.ClassForm{GradeBand: prevention.Band68, Curriculum: c.Query("curriculum"),
 		InspectWhere: "In the main office during school hours, or ask the contact person below for a copy."}
-	return a.renderClassForm(c, fiber.StatusOK, nil, f, prevention.FieldErrors{})
+	return a.renderClassForm(c, fiber.StatusOK, nil, f, validate.Errors{})
 }
 
 func (a *App) handleClassCreate(c *fiber.Ctx) error {
 	f := classFormOf(c)
 	id, err := a.prevention.svc.CreateClass(c.UserContext(), actorOf(c), f)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderClassForm(c, fiber.StatusUnprocessableEntity, nil, f, errs)
 	}
 	if err != nil {
@@ -72,7 +73,7 @@ func (a *App) handleClassEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.renderClassForm(c, fiber.StatusOK, &class, class.FormOf("", class.Ref()), prevention.FieldErrors{})
+	return a.renderClassForm(c, fiber.StatusOK, &class, class.FormOf("", class.Ref()), validate.Errors{})
 }
 
 func (a *App) handleClassUpdate(c *fiber.Ctx) error {
@@ -82,7 +83,7 @@ func (a *App) handleClassUpdate(c *fiber.Ctx) error {
 	}
 	f := classFormOf(c)
 	err = a.prevention.svc.UpdateClass(c.UserContext(), actorOf(c), class.ID, f)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderClassForm(c, fiber.StatusUnprocessableEntity, &class, f, errs)
 	}
 	if err != nil {
@@ -109,7 +110,7 @@ func (a *App) handleClassShow(c *fiber.Ctx) error {
 // renderClassPage shows the class page; errs and typed carry the errors and
 // the values as typed of one of its small forms (plan, notices,
 // co-facilitator) when it re-renders.
-func (a *App) renderClassPage(c *fiber.Ctx, status int, errs prevention.FieldErrors, typed map[string]string) error {
+func (a *App) renderClassPage(c *fiber.Ctx, status int, errs validate.Errors, typed map[string]string) error {
 	ctx, svc := c.UserContext(), a.prevention.svc
 	class, err := a.preventionClass(c)
 	if err != nil {
@@ -160,7 +161,7 @@ func (a *App) renderClassPage(c *fiber.Ctx, status int, errs prevention.FieldErr
 		teaches = teaches || f.UserID == viewerOf(c).ID
 	}
 	if errs == nil {
-		errs = prevention.FieldErrors{}
+		errs = validate.Errors{}
 	}
 	for k, v := range typed {
 		values[k] = v

@@ -9,6 +9,7 @@ import (
 
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // deliveryPage is what the log / edit form of a delivered session shows.
@@ -22,7 +23,7 @@ type deliveryPage struct {
 	Teaches    bool
 	Others     []prevention.Facilitator // possible co-facilitators
 	Form       prevention.DeliveryForm
-	Errors     prevention.FieldErrors
+	Errors     validate.Errors
 	Today      string
 }
 
@@ -41,7 +42,7 @@ func (a *App) loadDeliveryPage(c *fiber.Ctx, n int) (*deliveryPage, error) {
 	if !ok {
 		return nil, fmt.Errorf("web: session %d: %w", n, store.ErrNotFound)
 	}
-	p := &deliveryPage{Class: class, Curriculum: cur, Session: sess, Editable: true, Errors: prevention.FieldErrors{},
+	p := &deliveryPage{Class: class, Curriculum: cur, Session: sess, Editable: true, Errors: validate.Errors{},
 		Today: a.now().Format(time.DateOnly)}
 	if p.Prep, err = svc.Preparation(ctx, viewerOf(c).ID, cur.PrepCourse); err != nil {
 		return nil, err
@@ -113,7 +114,7 @@ func (a *App) handleDeliveryCreate(c *fiber.Ctx) error {
 	}
 	p.Form = deliveryFormOf(c, p.Session)
 	_, err = a.prevention.svc.LogDelivery(c.UserContext(), actorOf(c), p.Class.ID, n, p.Form)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		p.Errors = errs
 		return a.renderDelivery(c, fiber.StatusUnprocessableEntity, p)
 	}
@@ -164,7 +165,7 @@ func (a *App) handleDeliveryUpdate(c *fiber.Ctx) error {
 	}
 	p.Form = deliveryFormOf(c, p.Session)
 	err = a.prevention.svc.UpdateDelivery(c.UserContext(), actorOf(c), p.Class.ID, p.Delivery.ID, p.Form)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		p.Errors = errs
 		return a.renderDelivery(c, fiber.StatusUnprocessableEntity, p)
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // handleFacilitatorAdd adds a co-facilitator to a class by email.
@@ -14,7 +16,7 @@ func (a *App) handleFacilitatorAdd(c *fiber.Ctx) error {
 	}
 	email := formValue(c, "email")
 	err = a.prevention.svc.AddFacilitator(c.UserContext(), actorOf(c), id, email)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderClassPage(c, fiber.StatusUnprocessableEntity, errs, map[string]string{"email": email})
 	}
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/waymark/waymark/internal/prevention"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // handleClassNotices records the opt-out (and consent) counts of a class.
@@ -16,7 +17,7 @@ func (a *App) handleClassNotices(c *fiber.Ctx) error {
 	}
 	f := prevention.NoticeForm{OptOuts: formValue(c, "opt_outs"), Consents: formValue(c, "consents")}
 	err = a.prevention.svc.SaveNotices(c.UserContext(), actorOf(c), id, f)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderClassPage(c, fiber.StatusUnprocessableEntity, errs,
 			map[string]string{"opt_outs": f.OptOuts, "consents": f.Consents})
 	}

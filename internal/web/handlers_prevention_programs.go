@@ -5,6 +5,7 @@ import (
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/prevention"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // handlePrograms lists the registered licensed programs.
@@ -24,7 +25,7 @@ func programFormOf(c *fiber.Ctx) prevention.ProgramForm {
 		Retired: c.FormValue("retired") == "yes"}
 }
 
-func (a *App) renderProgramForm(c *fiber.Ctx, status int, id int64, f prevention.ProgramForm, errs prevention.FieldErrors) error {
+func (a *App) renderProgramForm(c *fiber.Ctx, status int, id int64, f prevention.ProgramForm, errs validate.Errors) error {
 	var training []*catalog.Course
 	for _, course := range a.cat.Courses {
 		if course.Kind == catalog.KindTraining {
@@ -42,13 +43,13 @@ func (a *App) renderProgramForm(c *fiber.Ctx, status int, id int64, f prevention
 
 func (a *App) handleProgramNew(c *fiber.Ctx) error {
 	return a.renderProgramForm(c, fiber.StatusOK, 0,
-		prevention.ProgramForm{FacilitatorCourse: prevention.DefaultPrepCourse}, prevention.FieldErrors{})
+		prevention.ProgramForm{FacilitatorCourse: prevention.DefaultPrepCourse}, validate.Errors{})
 }
 
 func (a *App) handleProgramCreate(c *fiber.Ctx) error {
 	f := programFormOf(c)
 	_, err := a.prevention.svc.CreateProgram(c.UserContext(), actorOf(c), f)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderProgramForm(c, fiber.StatusUnprocessableEntity, 0, f, errs)
 	}
 	if err != nil {
@@ -67,7 +68,7 @@ func (a *App) handleProgramEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.renderProgramForm(c, fiber.StatusOK, id, p.FormOf(), prevention.FieldErrors{})
+	return a.renderProgramForm(c, fiber.StatusOK, id, p.FormOf(), validate.Errors{})
 }
 
 func (a *App) handleProgramUpdate(c *fiber.Ctx) error {
@@ -77,7 +78,7 @@ func (a *App) handleProgramUpdate(c *fiber.Ctx) error {
 	}
 	f := programFormOf(c)
 	err = a.prevention.svc.UpdateProgram(c.UserContext(), actorOf(c), id, f)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderProgramForm(c, fiber.StatusUnprocessableEntity, id, f, errs)
 	}
 	if err != nil {

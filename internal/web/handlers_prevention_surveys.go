@@ -8,6 +8,7 @@ import (
 
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // surveyPage loads the class, its curriculum's survey and the phase.
@@ -27,7 +28,7 @@ func (a *App) surveyPage(c *fiber.Ctx) (map[string]any, prevention.Curriculum, e
 	if len(cur.Survey) == 0 {
 		return nil, cur, fmt.Errorf("web: %s has no survey: %w", cur.Title, store.ErrNotFound)
 	}
-	return map[string]any{"Class": class, "Curriculum": cur, "Phase": phase, "Errors": prevention.FieldErrors{}}, cur, nil
+	return map[string]any{"Class": class, "Curriculum": cur, "Phase": phase, "Errors": validate.Errors{}}, cur, nil
 }
 
 func surveyTitle(phase string) string {
@@ -65,7 +66,7 @@ func (a *App) handleSurveySave(c *fiber.Ctx) error {
 		}
 	}
 	err = a.prevention.svc.SaveTally(c.UserContext(), actorOf(c), class.ID, phase, f)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		data["Form"], data["Errors"] = f, errs
 		return a.renderPrevention(c, fiber.StatusUnprocessableEntity, "prevention_survey", surveyTitle(phase), data)
 	}
