@@ -107,7 +107,9 @@ func (a *App) handleSetPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a.users.TouchLogin(ctx, userID, a.now())
+	if err := a.users.TouchLogin(ctx, userID, a.now()); err != nil {
+		return err
+	}
 	a.setSessionCookie(c, session)
 	a.setFlash(c, "Your password is set and you are signed in.")
 	return c.Redirect("/my", fiber.StatusSeeOther)
