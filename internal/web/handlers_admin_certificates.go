@@ -53,7 +53,7 @@ type revokeForm struct {
 // handleAdminCertificate shows one certificate and, unless revoked, the
 // form to revoke it.
 func (a *App) handleAdminCertificate(c *fiber.Ctx) error {
-	id, err := certParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -68,11 +68,11 @@ func (a *App) handleAdminCertificate(c *fiber.Ctx) error {
 // handleAdminCertificateRevoke revokes a certificate with the reason the
 // public verify page will show; a blank reason re-shows the form.
 func (a *App) handleAdminCertificateRevoke(c *fiber.Ctx) error {
-	id, err := certParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	reason := utils.CopyString(c.FormValue("reason"))
+	reason := formValue(c, "reason")
 	err = a.certificates.svc.Revoke(c.UserContext(), viewerOf(c).ID, id, reason)
 	if errors.Is(err, certificate.ErrReasonRequired) {
 		d, err := a.certificates.svc.ByID(c.UserContext(), id)

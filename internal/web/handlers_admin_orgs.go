@@ -136,7 +136,7 @@ func (a *App) loadOrgForm(c *fiber.Ctx, id int64) (orgFormData, error) {
 }
 
 func (a *App) handleOrgEdit(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (a *App) handleOrgEdit(c *fiber.Ctx) error {
 }
 
 func (a *App) handleOrgUpdate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (a *App) handleOrgUpdate(c *fiber.Ctx) error {
 // handleOrgActive deactivates or reactivates an organization.
 func (a *App) handleOrgActive(active bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c, "id")
+		id, err := paramID(c, "id")
 		if err != nil {
 			return err
 		}

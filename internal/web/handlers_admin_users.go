@@ -111,7 +111,7 @@ func (a *App) handleUserCreate(c *fiber.Ctx) error {
 
 // loadUserForm fills the form data of a stored person.
 func (a *App) loadUserForm(c *fiber.Ctx) (userFormData, error) {
-	id, err := pathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return userFormData{}, err
 	}

@@ -29,7 +29,7 @@ func (a *App) handleCourseStart(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	err := a.learning.svc.StartSelf(c.UserContext(), viewerOf(c).ID, slug)
 	if err != nil {
-		return learningErr(err)
+		return err
 	}
 	return c.Redirect("/my/courses/"+slug, fiber.StatusSeeOther)
 }
@@ -44,5 +44,5 @@ func (a *App) notAssigned(c *fiber.Ctx, slug string, err error) error {
 		a.setFlash(c, "This course is not on your training list yet. You can start it here.")
 		return c.Redirect("/courses/"+slug, fiber.StatusSeeOther)
 	}
-	return learningErr(err)
+	return err
 }

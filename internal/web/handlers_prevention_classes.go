@@ -6,14 +6,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/validate"
 )
-
-// formValue copies a form field out of fiber's reusable request memory.
-func formValue(c *fiber.Ctx, key string) string { return utils.CopyString(c.FormValue(key)) }
 
 func classFormOf(c *fiber.Ctx) prevention.ClassForm {
 	return prevention.ClassForm{OrgCode: formValue(c, "org"), Name: formValue(c, "name"),

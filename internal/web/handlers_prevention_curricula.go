@@ -1,11 +1,7 @@
 package web
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/waymark/waymark/internal/store"
 )
 
 // handleCurricula lists our curricula and the registered licensed programs.
@@ -36,9 +32,9 @@ func (a *App) handleCurriculum(c *fiber.Ctx) error {
 
 // handleSessionGuide is the facilitator guide of one session.
 func (a *App) handleSessionGuide(c *fiber.Ctx) error {
-	n, err := strconv.Atoi(c.Params("n"))
+	n, err := paramNumber(c, "n")
 	if err != nil {
-		return store.ErrNotFound
+		return err
 	}
 	g, err := a.prevention.svc.Guide(c.Params("slug"), n)
 	if err != nil {

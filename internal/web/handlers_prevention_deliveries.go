@@ -81,9 +81,9 @@ func (a *App) renderDelivery(c *fiber.Ctx, status int, p *deliveryPage) error {
 
 // handleDeliveryNew shows the form to log session n of a class.
 func (a *App) handleDeliveryNew(c *fiber.Ctx) error {
-	n, err := strconv.Atoi(c.Params("n"))
+	n, err := paramNumber(c, "n")
 	if err != nil {
-		return store.ErrNotFound
+		return err
 	}
 	p, err := a.loadDeliveryPage(c, n)
 	if err != nil {
@@ -104,9 +104,9 @@ func (a *App) handleDeliveryNew(c *fiber.Ctx) error {
 
 // handleDeliveryCreate logs session n of a class.
 func (a *App) handleDeliveryCreate(c *fiber.Ctx) error {
-	n, err := strconv.Atoi(c.Params("n"))
+	n, err := paramNumber(c, "n")
 	if err != nil {
-		return store.ErrNotFound
+		return err
 	}
 	p, err := a.loadDeliveryPage(c, n)
 	if err != nil {
@@ -119,7 +119,7 @@ func (a *App) handleDeliveryCreate(c *fiber.Ctx) error {
 		return a.renderDelivery(c, fiber.StatusUnprocessableEntity, p)
 	}
 	if err != nil {
-		return preventionErr(err)
+		return err
 	}
 	a.setFlash(c, fmt.Sprintf("Session %d was logged. You can correct it for 7 days.", n))
 	return c.Redirect(fmt.Sprintf("/prevention/classes/%d#sessions", p.Class.ID), fiber.StatusSeeOther)
@@ -127,11 +127,11 @@ func (a *App) handleDeliveryCreate(c *fiber.Ctx) error {
 
 // loadDelivery loads the page of an existing record.
 func (a *App) loadDelivery(c *fiber.Ctx) (*deliveryPage, error) {
-	classID, err := idParam(c, "id")
+	classID, err := paramID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	did, err := idParam(c, "did")
+	did, err := paramID(c, "did")
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (a *App) handleDeliveryUpdate(c *fiber.Ctx) error {
 		return a.renderDelivery(c, fiber.StatusUnprocessableEntity, p)
 	}
 	if err != nil {
-		return preventionErr(err)
+		return err
 	}
 	a.setFlash(c, fmt.Sprintf("The record of session %d was updated.", p.Session.N))
 	return c.Redirect(fmt.Sprintf("/prevention/classes/%d#sessions", p.Class.ID), fiber.StatusSeeOther)

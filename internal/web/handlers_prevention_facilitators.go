@@ -10,7 +10,7 @@ import (
 
 // handleFacilitatorAdd adds a co-facilitator to a class by email.
 func (a *App) handleFacilitatorAdd(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -28,11 +28,11 @@ func (a *App) handleFacilitatorAdd(c *fiber.Ctx) error {
 
 // handleFacilitatorRemove removes a co-facilitator from a class.
 func (a *App) handleFacilitatorRemove(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	uid, err := idParam(c, "uid")
+	uid, err := paramID(c, "uid")
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 
 // handleClassNotices records the opt-out (and consent) counts of a class.
 func (a *App) handleClassNotices(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

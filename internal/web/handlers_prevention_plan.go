@@ -11,7 +11,7 @@ import (
 
 // handleClassPlan saves the planned date of each session.
 func (a *App) handleClassPlan(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func (a *App) handleProgramCreate(c *fiber.Ctx) error {
 }
 
 func (a *App) handleProgramEdit(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (a *App) handleProgramEdit(c *fiber.Ctx) error {
 }
 
 func (a *App) handleProgramUpdate(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func (a *App) handleSurveySave(c *fiber.Ctx) error {
 		return a.renderPrevention(c, fiber.StatusUnprocessableEntity, "prevention_survey", surveyTitle(phase), data)
 	}
 	if err != nil {
-		return preventionErr(err)
+		return err
 	}
 	a.setFlash(c, "The "+phase+"-survey tallies were saved.")
 	return c.Redirect(fmt.Sprintf("/prevention/classes/%d#survey", class.ID), fiber.StatusSeeOther)
