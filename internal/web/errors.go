@@ -25,6 +25,9 @@ var statusText = map[int][2]string{
 	fiber.StatusInternalServerError:   {"Something went wrong", "Waymark could not finish this request. It has been logged; please try again later."},
 }
 
+// errorPage is the error page's data.
+type errorPage struct{ Title, Message string }
+
 // errorStatuses is the one table of the sentinel errors handlers return
 // and the status each means; the first row err matches (errors.Is) wins.
 // A *fiber.Error carries its own status; anything else is a 500.
@@ -74,7 +77,7 @@ func (a *App) errorHandler(c *fiber.Ctx, err error) error {
 			text = [2]string{fe.Message, ""}
 		}
 	}
-	if renderErr := a.render(c, status, "error", Page{Title: text[0], Data: map[string]string{"Title": text[0], "Message": text[1]}}); renderErr != nil {
+	if renderErr := a.render(c, status, "error", Page{Title: text[0], Data: errorPage{Title: text[0], Message: text[1]}}); renderErr != nil {
 		a.log.Error("error page failed", "err", renderErr)
 		c.Status(status)
 		c.Type("txt", "utf-8")

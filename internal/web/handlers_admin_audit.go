@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -44,6 +45,15 @@ type auditRow struct {
 type auditForm struct {
 	Person, Org, From, To string
 	Errors                map[string]string
+}
+
+// auditPage is the audit log page: one page of entries, newest first.
+type auditPage struct {
+	Rows  []auditRow
+	Form  auditForm
+	Next  string // the next page's URL, if there is one
+	Paged bool   // this is not the first page
+	Loc   *time.Location
 }
 
 // handleAudit shows the audit log newest first, filtered by person (who
@@ -120,8 +130,8 @@ func (a *App) handleAudit(c *fiber.Ctx) error {
 	if len(form.Errors) > 0 {
 		status = fiber.StatusUnprocessableEntity
 	}
-	return a.render(c, status, "admin_audit", Page{Title: "Audit log", Data: map[string]any{
-		"Rows": rows, "Form": form, "Next": next, "Paged": f.BeforeID != 0, "Loc": a.cfg.Location,
+	return a.render(c, status, "admin_audit", Page{Title: "Audit log", Data: auditPage{
+		Rows: rows, Form: form, Next: next, Paged: f.BeforeID != 0, Loc: a.cfg.Location,
 	}})
 }
 

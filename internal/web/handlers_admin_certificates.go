@@ -40,7 +40,14 @@ func (a *App) handleAdminCertificates(c *fiber.Ctx) error {
 		rows[i] = a.adminCertRow(d)
 	}
 	return a.render(c, fiber.StatusOK, "certificates_admin", Page{Title: "Certificates",
-		Data: map[string]any{"Q": q, "Rows": rows, "Searched": q != ""}})
+		Data: certSearchPage{Q: q, Rows: rows, Searched: q != ""}})
+}
+
+// certSearchPage is the certificate search and its results.
+type certSearchPage struct {
+	Q        string
+	Rows     []adminCertRow
+	Searched bool
 }
 
 // revokeForm is the certificate page with its revocation form.

@@ -17,6 +17,17 @@ const orgsPerPage = 100
 // orgTypeOption is an organization type for a select.
 type orgTypeOption struct{ Code, Label string }
 
+// orgsPage is the organization list with its filters.
+type orgsPage struct {
+	Rows     []orgRow
+	Filter   store.OrgFilter
+	Under    string     // the code typed in the "under" filter
+	UnderOrg *store.Org // the organization it names
+	Types    []orgTypeOption
+	Counties []string
+	Pager    pager
+}
+
 func orgTypeOptions() []orgTypeOption {
 	out := make([]orgTypeOption, len(store.OrgTypes))
 	for i, t := range store.OrgTypes {
@@ -65,9 +76,9 @@ func (a *App) handleOrgs(c *fiber.Ctx) error {
 			q.Set(k, v)
 		}
 	}
-	return a.render(c, fiber.StatusOK, "admin_orgs", Page{Title: "Organizations", Data: map[string]any{
-		"Rows": rows, "Filter": f, "Under": under, "UnderOrg": underOrg, "Types": orgTypeOptions(), "Counties": store.Counties,
-		"Pager": newPager("/admin/orgs?"+q.Encode(), page, orgsPerPage, total),
+	return a.render(c, fiber.StatusOK, "admin_orgs", Page{Title: "Organizations", Data: orgsPage{
+		Rows: rows, Filter: f, Under: under, UnderOrg: underOrg, Types: orgTypeOptions(), Counties: store.Counties,
+		Pager: newPager("/admin/orgs?"+q.Encode(), page, orgsPerPage, total),
 	}})
 }
 

@@ -15,6 +15,17 @@ import (
 
 const usersPerPage = 50
 
+// usersPage is the people list with its filters.
+type usersPage struct {
+	Users      []store.UserListItem
+	Filter     store.UserFilter
+	OrgCode    string     // the organization code typed in the filter
+	Org        *store.Org // the organization it names
+	OrgMissing bool       // no organization has that code
+	Roles      []store.JobRole
+	Pager      pager
+}
+
 // handleUsers lists people: search, organization subtree, job role, status.
 func (a *App) handleUsers(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -45,9 +56,9 @@ func (a *App) handleUsers(c *fiber.Ctx) error {
 			q.Set(k, v)
 		}
 	}
-	return a.render(c, fiber.StatusOK, "admin_users", Page{Title: "People", Data: map[string]any{
-		"Users": list, "Filter": f, "OrgCode": orgCode, "Org": org, "OrgMissing": orgMissing, "Roles": a.roles,
-		"Pager": newPager("/admin/users?"+q.Encode(), page, usersPerPage, total),
+	return a.render(c, fiber.StatusOK, "admin_users", Page{Title: "People", Data: usersPage{
+		Users: list, Filter: f, OrgCode: orgCode, Org: org, OrgMissing: orgMissing, Roles: a.roles,
+		Pager: newPager("/admin/users?"+q.Encode(), page, usersPerPage, total),
 	}})
 }
 

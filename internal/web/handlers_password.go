@@ -48,9 +48,12 @@ func (a *App) handleForgot(c *fiber.Ctx) error {
 	if err := a.people.svc.RequestReset(ctx, form.Email); err != nil {
 		return err
 	}
-	return a.render(c, fiber.StatusOK, "password_sent", Page{Title: "Check your email", Data: map[string]any{
-		"Minutes": int(people.ResetTTL / time.Minute)}})
+	return a.render(c, fiber.StatusOK, "password_sent", Page{Title: "Check your email", Data: passwordSentPage{
+		Minutes: int(people.ResetTTL / time.Minute)}})
 }
+
+// passwordSentPage says the reset link is on its way and how long it works.
+type passwordSentPage struct{ Minutes int }
 
 type setPasswordForm struct {
 	Token  string

@@ -20,22 +20,32 @@ func classFormOf(c *fiber.Ctx) prevention.ClassForm {
 		ConsentRequired: c.FormValue("consent_required") == "yes"}
 }
 
+// classFormPage is the new-class or edit-class form. A new class also
+// chooses its curriculum and, for a facilitator, its organization.
+type classFormPage struct {
+	Form      prevention.ClassForm
+	Errors    validate.Errors
+	Class     *prevention.Class // nil: a new class
+	Curricula []prevention.Curriculum
+	Orgs      []prevention.OrgChoice
+}
+
 // renderClassForm shows the new-class or edit-class form.
 func (a *App) renderClassForm(c *fiber.Ctx, status int, class *prevention.Class, f prevention.ClassForm, errs validate.Errors) error {
 	ctx, actor := c.UserContext(), actorOf(c)
-	data := map[string]any{"Form": f, "Errors": errs, "Class": class}
+	data := classFormPage{Form: f, Errors: errs, Class: class}
 	if class == nil {
 		curricula, err := a.prevention.svc.Curricula(ctx)
 		if err != nil {
 			return err
 		}
-		data["Curricula"] = curricula
+		data.Curricula = curricula
 		if !actor.IsAdmin {
 			orgs, err := a.prevention.svc.OrgChoices(ctx, actor)
 			if err != nil {
 				return err
 			}
-			data["Orgs"] = orgs
+			data.Orgs = orgs
 		}
 	}
 	title := "Add a class or group"
@@ -90,6 +100,20 @@ func (a *App) handleClassUpdate(c *fiber.Ctx) error {
 }
 
 // sessionRow is one session of a class as the class page lists it.
+// classPage is a class's page with its small forms.
+type classPage struct {
+	Class        prevention.Class
+	Curriculum   prevention.Curriculum
+	Facilitators []prevention.Facilitator
+	Sessions     []sessionRow
+	Prep         prevention.Preparation
+	Teaches      bool // the viewer facilitates the class
+	Tallies      map[string]*prevention.Tally
+	Knowledge    prevention.Knowledge
+	Errors       validate.Errors
+	Values       map[string]string // the small forms' values, as typed when one re-renders
+}
+
 type sessionRow struct {
 	Session  prevention.Session
 	Planned  *time.Time
@@ -162,9 +186,9 @@ func (a *App) renderClassPage(c *fiber.Ctx, status int, errs validate.Errors, ty
 	for k, v := range typed {
 		values[k] = v
 	}
-	return a.renderPrevention(c, status, "prevention_class", class.Name, map[string]any{
-		"Class": class, "Curriculum": cur, "Facilitators": facs, "Sessions": rows, "Prep": prep,
-		"Teaches": teaches, "Tallies": tallies, "Knowledge": prevention.KnowledgeOf(cur.Survey, tallies),
-		"Errors": errs, "Values": values,
+	return a.renderPrevention(c, status, "prevention_class", class.Name, classPage{
+		Class: class, Curriculum: cur, Facilitators: facs, Sessions: rows, Prep: prep,
+		Teaches: teaches, Tallies: tallies, Knowledge: prevention.KnowledgeOf(cur.Survey, tallies),
+		Errors: errs, Values: values,
 	})
 }

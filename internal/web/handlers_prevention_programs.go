@@ -15,7 +15,7 @@ func (a *App) handlePrograms(c *fiber.Ctx) error {
 		return err
 	}
 	return a.renderPrevention(c, fiber.StatusOK, "prevention_programs", "Licensed prevention programs",
-		map[string]any{"Programs": progs})
+		programsPage{Programs: progs})
 }
 
 func programFormOf(c *fiber.Ctx) prevention.ProgramForm {
@@ -36,8 +36,8 @@ func (a *App) renderProgramForm(c *fiber.Ctx, status int, id int64, f prevention
 	if id != 0 {
 		title = "Edit " + f.Name
 	}
-	return a.renderPrevention(c, status, "prevention_program_form", title, map[string]any{
-		"ID": id, "Form": f, "Errors": errs, "Training": training,
+	return a.renderPrevention(c, status, "prevention_program_form", title, programFormPage{
+		ID: id, Form: f, Errors: errs, Training: training,
 	})
 }
 
@@ -86,4 +86,15 @@ func (a *App) handleProgramUpdate(c *fiber.Ctx) error {
 	}
 	a.setFlash(c, "The program was saved.")
 	return c.Redirect("/admin/programs", fiber.StatusSeeOther)
+}
+
+// programsPage lists the registered licensed programs.
+type programsPage struct{ Programs []prevention.Program }
+
+// programFormPage registers (ID 0) or edits a licensed program.
+type programFormPage struct {
+	ID       int64
+	Form     prevention.ProgramForm
+	Errors   validate.Errors
+	Training []*catalog.Course // the courses that may prepare its facilitators
 }
