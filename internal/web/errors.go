@@ -8,6 +8,7 @@ import (
 	"github.com/waymark/waymark/internal/learning"
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/prevention"
+	"github.com/waymark/waymark/internal/report"
 	"github.com/waymark/waymark/internal/store"
 )
 
@@ -47,6 +48,8 @@ var errorStatuses = []struct {
 	{store.ErrConflict, fiber.StatusConflict},
 	// Retrying a message that is no longer parked as failed.
 	{mail.ErrNotFailed, fiber.StatusConflict},
+	// A drill-down filter value the report does not know.
+	{report.ErrBadFilter, fiber.StatusBadRequest},
 }
 
 // statusOf is the status err means: a *fiber.Error's own, else the first

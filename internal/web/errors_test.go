@@ -10,6 +10,7 @@ import (
 	"github.com/waymark/waymark/internal/learning"
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/prevention"
+	"github.com/waymark/waymark/internal/report"
 	"github.com/waymark/waymark/internal/store"
 )
 
@@ -25,6 +26,7 @@ func TestStatusOf(t *testing.T) {
 		{prevention.ErrNotFacilitator, fiber.StatusForbidden},
 		{fmt.Errorf("store: add: %w", store.ErrConflict), fiber.StatusConflict},
 		{mail.ErrNotFailed, fiber.StatusConflict},
+		{fmt.Errorf("%w: status %q", report.ErrBadFilter, "x"), fiber.StatusBadRequest},
 		{fiber.NewError(fiber.StatusBadRequest, "malformed"), fiber.StatusBadRequest},
 		{fmt.Errorf("wrapped: %w", fiber.ErrTooManyRequests), fiber.StatusTooManyRequests},
 		{errors.New("database gone"), fiber.StatusInternalServerError},
