@@ -110,8 +110,12 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if err != nil {
 		return "", store.User{}, err
 	}
-	s.Sessions.ClearLoginFailures(ctx, emailKey)
-	s.Users.TouchLogin(ctx, u.ID, now)
+	if err := s.Sessions.ClearLoginFailures(ctx, emailKey); err != nil {
+		return "", store.User{}, fmt.Errorf("auth: clear login failures: %w", err)
+	}
+	if err := s.Users.TouchLogin(ctx, u.ID, now); err != nil {
+		return "", store.User{}, fmt.Errorf("auth: record login: %w", err)
+	}
 	return token, u, nil
 }
 

@@ -2,6 +2,7 @@ package learning
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -55,7 +56,7 @@ type RequirementChange struct {
 
 // AddRequirement adds a role × course pair, audited, and assigns the
 // course to everyone with the role. An active pair that exists already is
-// store.ErrConflict.
+// store.ErrConflict, with the add form's message as validate.Errors.
 func (s *Service) AddRequirement(ctx context.Context, actorID int64, ch RequirementChange) (int64, Changes, error) {
 	_, ref, err := s.trainingCourse(ch.CourseSlug)
 	if err != nil {
@@ -66,6 +67,9 @@ func (s *Service) AddRequirement(ctx context.Context, actorID int64, ch Requirem
 	var changes Changes
 	err = store.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		if r.ID, err = s.reqs.AddTx(ctx, tx, r, s.now()); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return fmt.Errorf("%w: %w", pairExists(), err)
+			}
 			return err
 		}
 		if err := s.auditRequirement(ctx, tx, actorID, "requirement.add", r.ID, nil, r); err != nil {

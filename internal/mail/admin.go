@@ -83,8 +83,8 @@ func (o *Outbox) Counts(ctx context.Context) (Counts, error) {
 }
 
 // ErrNotFailed means the message is not parked as failed (it may have been
-// retried already); it wraps store.ErrConflict.
-var ErrNotFailed = fmt.Errorf("mail: the message is not parked as failed: %w", store.ErrConflict)
+// retried already).
+var ErrNotFailed = errors.New("mail: the message is not parked as failed")
 
 // Retry queues a failed message again with a fresh set of attempts, and
 // records who did it in the audit log in the same transaction.

@@ -12,6 +12,7 @@ import (
 	"github.com/waymark/waymark/internal/auth"
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // How long the emailed single-use links work.
@@ -44,7 +45,7 @@ func (s *Service) SendInvite(ctx context.Context, actor, id int64) error {
 			return err
 		}
 		if !p.Active {
-			return Invalid{"form": "Reactivate this account before sending an invitation."}
+			return validate.Errors{"form": "Reactivate this account before sending an invitation."}
 		}
 		if err := s.sendInvite(ctx, tx, p); err != nil {
 			return err
@@ -151,7 +152,8 @@ func (s *Service) CheckLink(ctx context.Context, token string) (Link, error) {
 // SetPassword uses a link: it checks the new password, marks the link
 // used, stores the password, ends every session of the person and retires
 // their other links. It returns the person's id so the caller can sign
-// them in. A weak password is Invalid and leaves the link unused.
+// them in. A weak password comes back as validate.Errors and leaves the
+// link unused.
 func (s *Service) SetPassword(ctx context.Context, token, password, confirm string) (int64, error) {
 	if inv := checkPassword(password, confirm); inv != nil {
 		return 0, inv
@@ -197,8 +199,8 @@ func (s *Service) SetPassword(ctx context.Context, token, password, confirm stri
 }
 
 // checkPassword returns the problems with a new password, or nil.
-func checkPassword(password, confirm string) Invalid {
-	inv := Invalid{}
+func checkPassword(password, confirm string) validate.Errors {
+	inv := validate.Errors{}
 	switch {
 	case len([]rune(password)) < auth.MinPasswordLen:
 		inv["password"] = fmt.Sprintf("Use at least %d characters. A few unrelated words make a strong password.", auth.MinPasswordLen)

@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // OrgInput is what the admin form sets on an organization.
@@ -36,7 +37,7 @@ type orgRecord struct {
 var orgCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,31}$`)
 
 // SaveOrg creates (id 0) or updates an organization, moving it (with its
-// subtree) when the parent changes. Field problems come back as Invalid.
+// subtree) when the parent changes. Field problems come back as validate.Errors.
 func (s *Service) SaveOrg(ctx context.Context, actor, id int64, in OrgInput) (int64, error) {
 	err := store.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var before *store.Org
@@ -94,7 +95,7 @@ func (s *Service) SetOrgActive(ctx context.Context, actor, id int64, active bool
 			after.DeactivatedAt = nil
 			if before.ParentID != nil {
 				if p, err := s.orgs.ByIDForUpdate(ctx, tx, *before.ParentID); err == nil && !p.Active() {
-					return Invalid{"form": fmt.Sprintf("Reactivate its parent organization %s first.", p.Code)}
+					return validate.Errors{"form": fmt.Sprintf("Reactivate its parent organization %s first.", p.Code)}
 				}
 			}
 		} else {
@@ -104,7 +105,7 @@ func (s *Service) SetOrgActive(ctx context.Context, actor, id int64, active bool
 				return err
 			}
 			if children > 0 || people > 0 {
-				return Invalid{"form": fmt.Sprintf("%s still has %d active organization(s) under it and %d active people. "+
+				return validate.Errors{"form": fmt.Sprintf("%s still has %d active organization(s) under it and %d active people. "+
 					"Move or deactivate them first.", before.Code, children, people)}
 			}
 			now := s.now()
@@ -119,7 +120,7 @@ func (s *Service) SetOrgActive(ctx context.Context, actor, id int64, active bool
 }
 
 func (s *Service) validateOrg(ctx context.Context, tx *sqlx.Tx, before *store.Org, in OrgInput) (store.Org, error) {
-	inv := Invalid{}
+	inv := validate.Errors{}
 	o := store.Org{Code: strings.ToUpper(strings.TrimSpace(in.Code)), Name: strings.TrimSpace(in.Name),
 		Type: in.Type, County: in.County}
 	if !orgCode.MatchString(o.Code) {
@@ -185,7 +186,7 @@ func sameParent(a, b *int64) bool {
 
 func codeTaken(err error) error {
 	if errors.Is(err, store.ErrConflict) {
-		return Invalid{"code": "Another organization already uses this code."}
+		return validate.Errors{"code": "Another organization already uses this code."}
 	}
 	return err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testfix"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // ancestors returns an organization's ancestor codes by the closure table,
@@ -84,7 +85,7 @@ func TestSaveOrgCreatesMovesAndAudits(t *testing.T) {
 	}
 	for _, tt := range problems {
 		_, err := svc.SaveOrg(ctx, admin, tt.id, tt.in)
-		if inv, ok := people.AsInvalid(err); !ok || inv[tt.field] == "" {
+		if inv, ok := validate.As(err); !ok || inv[tt.field] == "" {
 			t.Errorf("%s: error = %v", tt.name, err)
 		}
 	}

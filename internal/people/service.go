@@ -13,7 +13,6 @@ import (
 
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/store"
-	"github.com/waymark/waymark/internal/validate"
 )
 
 // Service changes people and organizations.
@@ -61,13 +60,6 @@ func (s *Service) peopleChanged(ctx context.Context, tx *sqlx.Tx, ids []int64) e
 	}
 	return s.OnPeopleChanged(ctx, tx, ids)
 }
-
-// Invalid lists what is wrong with a form or a request, by field name
-// ("form" for the whole); every area's forms share the type.
-type Invalid = validate.Errors
-
-// AsInvalid returns the field problems inside err, if it carries any.
-func AsInvalid(err error) (Invalid, bool) { return validate.As(err) }
 
 // actorRef turns an actor id into the audit log's nullable actor (0: the
 // system, e.g. a command-line import).

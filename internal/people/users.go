@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // Person is a user as the admin pages show them and as the audit log
@@ -100,7 +101,7 @@ func (s *Service) personTx(ctx context.Context, tx *sqlx.Tx, id int64, lock bool
 
 // SaveUser creates (id 0) or updates a person from the admin form: details,
 // organization, job roles, manager scopes and flags. A new person without a
-// password gets an invitation email. Field problems come back as Invalid.
+// password gets an invitation email. Field problems come back as validate.Errors.
 func (s *Service) SaveUser(ctx context.Context, actor, id int64, in UserInput) (int64, error) {
 	var newID int64
 	err := store.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
@@ -139,7 +140,7 @@ func (s *Service) SetActive(ctx context.Context, actor, id int64, active bool) e
 			return err
 		}
 		if !active && actor == id {
-			return Invalid{"form": "You cannot deactivate your own account. Ask another administrator."}
+			return validate.Errors{"form": "You cannot deactivate your own account. Ask another administrator."}
 		}
 		after := before
 		after.Active = active
@@ -236,7 +237,7 @@ func (s *Service) writeActive(ctx context.Context, tx *sqlx.Tx, p Person) (strin
 
 func emailTaken(err error) error {
 	if errors.Is(err, store.ErrConflict) {
-		return Invalid{"email": "Another account already uses this email address."}
+		return validate.Errors{"email": "Another account already uses this email address."}
 	}
 	return err
 }
@@ -244,7 +245,7 @@ func emailTaken(err error) error {
 // validateUser checks the form against the database and returns the person
 // as they will be after the change.
 func (s *Service) validateUser(ctx context.Context, tx *sqlx.Tx, actor int64, before *Person, in UserInput) (Person, error) {
-	inv := Invalid{}
+	inv := validate.Errors{}
 	after := Person{Email: strings.TrimSpace(in.Email), Name: strings.TrimSpace(in.Name), IsAdmin: in.IsAdmin,
 		IsFacilitator: in.IsFacilitator, Active: true, Roles: []string{}, Scopes: []string{}, ScopeIDs: []int64{}}
 	if before != nil {

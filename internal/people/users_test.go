@@ -14,6 +14,7 @@ import (
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testfix"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 var linkPattern = regexp.MustCompile(regexp.QuoteMeta(baseURL) + `/password/set/([A-Za-z0-9_-]{43})`)
@@ -86,9 +87,9 @@ func TestSaveUserReportsEveryFieldProblem(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := svc.SaveUser(ctx, 0, 0, tt.in)
-			inv, ok := people.AsInvalid(err)
+			inv, ok := validate.As(err)
 			if !ok {
-				t.Fatalf("error = %v, want Invalid", err)
+				t.Fatalf("error = %v, want validate.Errors", err)
 			}
 			for field, want := range tt.want {
 				if !strings.Contains(inv[field], want) {
@@ -236,7 +237,7 @@ func TestAdminCannotRemoveOwnAdminAccess(t *testing.T) {
 	admin, email := testfix.User(t, db, org, testfix.UserSpec{Admin: true, Roles: []string{"evaluator"}})
 	_, err := svc.SaveUser(ctx, admin, admin, people.UserInput{Email: email, Name: "Me", OrgCode: orgCode(t, db, org),
 		Roles: []string{"evaluator"}, IsAdmin: false})
-	if inv, ok := people.AsInvalid(err); !ok || inv["admin"] == "" {
+	if inv, ok := validate.As(err); !ok || inv["admin"] == "" {
 		t.Fatalf("error = %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // ClassOrgTypes are the organizations that hold classes and groups.
@@ -135,7 +136,7 @@ func (c Class) Ref() string {
 }
 
 // parseClass validates the fields a class has whether new or edited.
-func parseClass(f ClassForm, errs FieldErrors) Class {
+func parseClass(f ClassForm, errs validate.Errors) Class {
 	c := Class{Name: strings.TrimSpace(f.Name), GradeBand: f.GradeBand, ConsentRequired: f.ConsentRequired,
 		ContactName: strings.TrimSpace(f.ContactName), ContactPhone: strings.TrimSpace(f.ContactPhone),
 		ContactEmail: strings.TrimSpace(f.ContactEmail), InspectWhere: strings.TrimSpace(f.InspectWhere)}
@@ -183,7 +184,7 @@ func parseClass(f ClassForm, errs FieldErrors) Class {
 // CreateClass creates a class in an organization of the actor's subtree
 // (anywhere for administrators); the actor becomes its lead facilitator.
 func (s *Service) CreateClass(ctx context.Context, actor Actor, f ClassForm) (int64, error) {
-	errs := FieldErrors{}
+	errs := validate.Errors{}
 	c := parseClass(f, errs)
 	org, err := s.classOrg(ctx, actor, strings.TrimSpace(f.OrgCode))
 	if err != nil {
@@ -253,7 +254,7 @@ func (s *Service) classOrg(ctx context.Context, actor Actor, code string) (*OrgC
 // UpdateClass changes a class's details. Its organization and curriculum
 // stay as created. The class size cannot drop below recorded counts.
 func (s *Service) UpdateClass(ctx context.Context, actor Actor, id int64, f ClassForm) error {
-	errs := FieldErrors{}
+	errs := validate.Errors{}
 	c := parseClass(f, errs)
 	if err := errs.OrNil(); err != nil {
 		return err
@@ -271,7 +272,7 @@ func (s *Service) UpdateClass(ctx context.Context, actor Actor, id int64, f Clas
 			return fmt.Errorf("prevention: class floor: %w", err)
 		}
 		if c.StudentCount < floor {
-			return FieldErrors{"student_count": fmt.Sprintf("The class already has counts of up to %d recorded (attendance, notices or surveys), so it cannot have fewer students.", floor)}
+			return validate.Errors{"student_count": fmt.Sprintf("The class already has counts of up to %d recorded (attendance, notices or surveys), so it cannot have fewer students.", floor)}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE prevention_classes SET name = $2, grade_band = $3, age_min = $4, age_max = $5,
 			student_count = $6, consent_required = $7, contact_name = $8, contact_phone = $9, contact_email = $10,
@@ -306,7 +307,7 @@ func (s *Service) SaveNotices(ctx context.Context, actor Actor, id int64, f Noti
 		if err != nil {
 			return err
 		}
-		errs := FieldErrors{}
+		errs := validate.Errors{}
 		opt, err := strconv.Atoi(strings.TrimSpace(f.OptOuts))
 		if err != nil || opt < 0 || opt > before.StudentCount {
 			errs["opt_outs"] = fmt.Sprintf("Enter a number from 0 to %d (the class size).", before.StudentCount)

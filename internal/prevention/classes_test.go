@@ -9,6 +9,7 @@ import (
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testfix"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 func TestClassesStayInTheFacilitatorsSubtree(t *testing.T) {
@@ -58,7 +59,7 @@ func TestClassesStayInTheFacilitatorsSubtree(t *testing.T) {
 				}
 				return
 			}
-			var fe prevention.FieldErrors
+			var fe validate.Errors
 			if !errors.As(err, &fe) || fe[tt.field] == "" {
 				t.Fatalf("err = %v, want a message for %q", err, tt.field)
 			}
@@ -109,7 +110,7 @@ func TestClassUpdatesPlansAndNoticesAreAudited(t *testing.T) {
 	c, _ := e.svc.Class(e.ctx, p.lead, id)
 	f := c.FormOf(p.schoolCode, c.Ref())
 	f.StudentCount = "17"
-	var fe prevention.FieldErrors
+	var fe validate.Errors
 	if err := e.svc.UpdateClass(e.ctx, p.lead, id, f); !errors.As(err, &fe) || fe["student_count"] == "" {
 		t.Fatalf("class smaller than recorded attendance: %v", err)
 	}
@@ -183,7 +184,7 @@ func TestLicensedProgramsKeepComponentKeys(t *testing.T) {
 	}
 	for _, b := range bad {
 		_, err := e.svc.CreateProgram(e.ctx, p.admin, b.form)
-		var fe prevention.FieldErrors
+		var fe validate.Errors
 		if !errors.As(err, &fe) || fe[b.field] == "" {
 			t.Errorf("%+v: %v, want a message for %q", b.form, err, b.field)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // Fidelity marks of a core component.
@@ -144,7 +145,7 @@ func (d Delivery) FormOf() DeliveryForm {
 
 // parseDelivery validates the form against the class and its session.
 func (s *Service) parseDelivery(ctx context.Context, q sqlx.QueryerContext, actor Actor, class Class, sess Session, f DeliveryForm) (Delivery, error) {
-	errs := FieldErrors{}
+	errs := validate.Errors{}
 	d := Delivery{ClassID: class.ID, Session: sess.N, Adaptations: strings.TrimSpace(f.Adaptations),
 		Notes: strings.TrimSpace(f.Notes), LoggedBy: actor.UserID}
 	day, ok := parseDate(strings.TrimSpace(f.Date))

@@ -10,6 +10,7 @@ import (
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testfix"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 func TestLoggingNeedsAValidPreparationCompletion(t *testing.T) {
@@ -129,7 +130,7 @@ func TestLoggingValidatesTheRecord(t *testing.T) {
 			f := form(cur, 1, 10)
 			tt.edit(&f)
 			_, err := e.svc.LogDelivery(e.ctx, p.lead, class, 1, f)
-			var fe prevention.FieldErrors
+			var fe validate.Errors
 			if !errors.As(err, &fe) || fe[tt.field] == "" {
 				t.Fatalf("err = %v, want a message for %q", err, tt.field)
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // Facilitator is a staff member who teaches a class.
@@ -55,7 +56,7 @@ func (s *Service) AddFacilitator(ctx context.Context, actor Actor, classID int64
 		}
 		userID, err := store.FacilitatorAbove(ctx, tx, email, class.OrgID)
 		if errors.Is(err, store.ErrNotFound) {
-			return FieldErrors{"email": "No facilitator with this email works in this class's organization."}
+			return validate.Errors{"email": "No facilitator with this email works in this class's organization."}
 		} else if err != nil {
 			return err
 		}
@@ -65,7 +66,7 @@ func (s *Service) AddFacilitator(ctx context.Context, actor Actor, classID int64
 			return fmt.Errorf("prevention: add co-facilitator: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return FieldErrors{"email": "This person already facilitates the class."}
+			return validate.Errors{"email": "This person already facilitates the class."}
 		}
 		return store.Audit(ctx, tx, store.AuditEntry{ActorID: &actor.UserID, Action: "prevention.class.facilitator_add",
 			Entity: "prevention_class", EntityID: strconv.FormatInt(classID, 10), OrgID: &class.OrgID,
@@ -129,7 +130,7 @@ func (s *Service) SavePlan(ctx context.Context, actor Actor, classID int64, date
 			return err
 		}
 		want := map[int]time.Time{}
-		errs := FieldErrors{}
+		errs := validate.Errors{}
 		for n := 1; n <= len(cur.Sessions); n++ {
 			v := strings.TrimSpace(dates[n])
 			if v == "" {

@@ -17,7 +17,6 @@ import (
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/store"
-	"github.com/waymark/waymark/internal/validate"
 )
 
 // EditWindow is how long after logging a delivered session its facilitators
@@ -62,11 +61,6 @@ type Actor struct {
 	OrgID   int64
 	IsAdmin bool
 }
-
-// FieldErrors are validation messages by form field; the form re-renders
-// with them. The key "form" holds a message about the whole form. Every
-// area's forms share the type.
-type FieldErrors = validate.Errors
 
 func ptr[T any](v T) *T { return &v }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // Program is a registered licensed program: its shape, never its content.
@@ -132,8 +133,8 @@ func (p Program) FormOf() ProgramForm {
 var componentLine = regexp.MustCompile(`^\s*(\d+)\s*[.:)]\s*(.+?)\s*$`)
 
 // parse validates the form into a program (components without ids).
-func (s *Service) parseProgram(f ProgramForm) (Program, FieldErrors) {
-	errs := FieldErrors{}
+func (s *Service) parseProgram(f ProgramForm) (Program, validate.Errors) {
+	errs := validate.Errors{}
 	p := Program{Name: strings.TrimSpace(f.Name), Provider: strings.TrimSpace(f.Provider),
 		Website: strings.TrimSpace(f.Website), FacilitatorCourse: strings.TrimSpace(f.FacilitatorCourse)}
 	if p.Name == "" || len(p.Name) > 120 {
@@ -207,7 +208,7 @@ func (s *Service) CreateProgram(ctx context.Context, actor Actor, f ProgramForm)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id`,
 			p.Name, p.Provider, p.Website, p.SessionCount, p.FacilitatorCourse, actor.UserID, now, retiredAt(f.Retired, nil, now))
 		if isUnique(err) {
-			return FieldErrors{"name": "A program with this name is registered already."}
+			return validate.Errors{"name": "A program with this name is registered already."}
 		}
 		if err != nil {
 			return fmt.Errorf("prevention: create program: %w", err)
@@ -245,7 +246,7 @@ func (s *Service) UpdateProgram(ctx context.Context, actor Actor, id int64, f Pr
 			session_count = $5, facilitator_course = $6, updated_at = $7, retired_at = $8 WHERE id = $1`,
 			id, p.Name, p.Provider, p.Website, p.SessionCount, p.FacilitatorCourse, now, retiredAt(f.Retired, before.RetiredAt, now))
 		if isUnique(err) {
-			return FieldErrors{"name": "A program with this name is registered already."}
+			return validate.Errors{"name": "A program with this name is registered already."}
 		}
 		if err != nil {
 			return fmt.Errorf("prevention: update program %d: %w", id, err)

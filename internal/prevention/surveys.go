@@ -11,6 +11,7 @@ import (
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // Survey phases.
@@ -143,7 +144,7 @@ func (s *Service) SaveTally(ctx context.Context, actor Actor, classID int64, pha
 }
 
 func parseTally(qs []catalog.SurveyQ, classSize int, phase string, f SurveyForm) (*Tally, error) {
-	errs := FieldErrors{}
+	errs := validate.Errors{}
 	t := &Tally{Phase: phase, Counts: map[string][]int{}}
 	n, err := strconv.Atoi(strings.TrimSpace(f.Respondents))
 	if err != nil || n < 1 || n > classSize {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 func TestSurveyTalliesAreCountsOnly(t *testing.T) {
@@ -27,7 +28,7 @@ func TestSurveyTalliesAreCountsOnly(t *testing.T) {
 	}
 	for _, b := range bad {
 		err := e.svc.SaveTally(e.ctx, p.lead, id, prevention.PhasePre, b.form)
-		var fe prevention.FieldErrors
+		var fe validate.Errors
 		if !errors.As(err, &fe) || fe[b.field] == "" {
 			t.Errorf("%s: %v, want a message for %q", b.name, err, b.field)
 		}

@@ -52,6 +52,15 @@ func certificateAccessRoutes() []accessRoute {
 				from := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
 				return "/manage/certificates.zip?org=" + id(f.District) + "&from=" + from + "&to=" + today
 			}},
+		// The viewer's own certificates and transcript: signing in is all they need.
+		{name: "my certificates", method: "GET", want: everySignedIn, setup: setup,
+			marker: func(*accessFixture) string { return "<h1>My certificates</h1>" },
+			path:   func(*accessFixture) string { return "/my/certificates" }},
+		{name: "my transcript", method: "GET", want: everySignedIn, marker: pdf, setup: setup,
+			path: func(*accessFixture) string { return "/my/transcript.pdf" }},
+		{name: "certificates download form", method: "GET", want: managers, setup: setup,
+			marker: func(*accessFixture) string { return "<h1>Download certificates</h1>" },
+			path:   func(*accessFixture) string { return "/manage/certificates" }},
 		{name: "certificate search", method: "GET", want: adminOnly, setup: setup,
 			path: func(f *accessFixture) string { return "/admin/certificates?q=" + url.QueryEscape(f.SubjectEmail) }},
 		{name: "certificate page", method: "GET", want: adminOnly, setup: setup,

@@ -55,6 +55,14 @@ func learningAccessRoutes() []accessRoute {
 	}
 	allDenied := [viewerKinds]outcome{deny, deny, deny, deny, deny, deny}
 	const due = "2099-01-31"
+	var requirementID int64
+	requirementSetup := func(t *testing.T, f *accessFixture) {
+		course, _ := testfix.CourseRow(t, f.DB, "Access requirement course")
+		if err := f.DB.Get(&requirementID, `INSERT INTO requirements (role_code, course_id, due_days) VALUES ('teacher', $1, 30) RETURNING id`,
+			course); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return []accessRoute{
 		{name: "another person's final-check result", method: "GET", want: allDenied, setup: setup,
 			marker: func(*accessFixture) string { return "Your result" },
@@ -81,5 +89,17 @@ func learningAccessRoutes() []accessRoute {
 			form: func(*accessFixture) url.Values {
 				return url.Values{"role": {"teacher"}, "course": {"sample-prep"}, "due_days": {"0"}}
 			}},
+		{name: "changing a requirement", method: "POST", want: adminOnly, setup: requirementSetup,
+			path: func(*accessFixture) string { return "/admin/requirements/" + id(requirementID) },
+			// Invalid on purpose, as above.
+			form: func(*accessFixture) url.Values { return url.Values{"due_days": {"0"}} }},
+		{name: "removing a requirement", method: "POST", want: adminOnly, setup: requirementSetup,
+			path: func(*accessFixture) string { return "/admin/requirements/" + id(requirementID) + "/remove" }},
+		// The viewer's own pages: signing in is all they need.
+		{name: "my training", method: "GET", want: everySignedIn,
+			marker: func(*accessFixture) string { return "<h1>My training</h1>" },
+			path:   func(*accessFixture) string { return "/my" }},
+		{name: "starting a course for oneself", method: "POST", want: everySignedIn,
+			path: func(*accessFixture) string { return "/courses/sample-course/start" }},
 	}
 }

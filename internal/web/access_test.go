@@ -15,7 +15,9 @@ package web_test
 // certificate…), add a setup func to the row. By default the subject's
 // name and email are the data: an allowed GET must show them, a denied
 // request must never show them, and a denied request must not change the
-// subject's record.
+// subject's record. TestEveryRouteHasAnAccessRow (access_routes_test.go)
+// fails for a registered route with no row here and no entry in its
+// publicRoutes or ownRoutes lists.
 
 import (
 	"context"
@@ -57,6 +59,7 @@ var viewerNames = [viewerKinds]string{"anonymous", "learner", "facilitator", "ma
 // subtree, manager of the subject's subtree, admin.
 var (
 	adminOnly     = [viewerKinds]outcome{deny, deny, deny, deny, deny, allow}
+	managers      = [viewerKinds]outcome{deny, deny, deny, allow, allow, allow}
 	managersOfIt  = [viewerKinds]outcome{deny, deny, deny, deny, allow, allow}
 	everySignedIn = [viewerKinds]outcome{deny, allow, allow, allow, allow, allow}
 )
@@ -128,6 +131,14 @@ var accessRoutes = []accessRoute{
 			return url.Values{"name": {"Renamed school"}, "code": {f.SubjectCode}, "type": {"school"}, "county": {"Hampden"}}
 		}},
 	{name: "deactivate organization", method: "POST", path: func(f *accessFixture) string { return "/admin/orgs/" + id(f.SubjectOrg) + "/deactivate" }, want: adminOnly},
+	{name: "reactivate organization", method: "POST", path: func(f *accessFixture) string { return "/admin/orgs/" + id(f.SubjectOrg) + "/reactivate" }, want: adminOnly,
+		setup: func(t *testing.T, f *accessFixture) {
+			if _, err := f.DB.Exec(`UPDATE organizations SET deactivated_at = now() WHERE id = $1`, f.SubjectOrg); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	{name: "add organization form", method: "GET", path: func(f *accessFixture) string { return "/admin/orgs/new" }, want: adminOnly,
+		marker: func(*accessFixture) string { return "<h1>Add an organization</h1>" }},
 	{name: "import form", method: "GET", path: func(f *accessFixture) string { return "/admin/import" }, want: adminOnly,
 		marker: func(*accessFixture) string { return "<h1>Import a roster</h1>" }},
 	{name: "import upload", method: "POST", path: func(f *accessFixture) string { return "/admin/import" }, want: adminOnly},

@@ -1,15 +1,12 @@
 package web
 
 import (
-	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/waymark/waymark/internal/certificate"
-	"github.com/waymark/waymark/internal/store"
 )
 
 // certificatesArea holds what the certificates handlers need beyond App.
@@ -55,15 +52,6 @@ func (a *App) certificatesRoutes(app fiber.Router, g groups) {
 	g.admin.Get("/certificates", a.handleAdminCertificates)
 	g.admin.Get("/certificates/:id", a.handleAdminCertificate)
 	g.admin.Post("/certificates/:id/revoke", a.handleAdminCertificateRevoke)
-}
-
-// certParam reads a positive integer route parameter; anything else is 404.
-func certParam(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("web: %s %q: %w", name, c.Params(name), store.ErrNotFound)
-	}
-	return id, nil
 }
 
 // sendPDF answers with a PDF download that no cache keeps: certificates

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/waymark/waymark/internal/catalog"
@@ -51,13 +49,4 @@ func (a *App) learningRoutes(app fiber.Router, g groups) {
 // every page of a sensitive or prevention course.
 func learnerPage(c *catalog.Course, title string, data any) Page {
 	return Page{Title: title, Lang: c.Language, QuickExit: c.Sensitive || c.Kind == catalog.KindPrevention, Data: data}
-}
-
-// learningErr maps the service's refusals: a prevention guide is not a
-// training course, so it is not found here.
-func learningErr(err error) error {
-	if errors.Is(err, learning.ErrNotAssignable) {
-		return errors.Join(err, store.ErrNotFound)
-	}
-	return err
 }

@@ -1,12 +1,9 @@
 package web
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/store"
@@ -59,29 +56,6 @@ func (a *App) peopleRoutes(app fiber.Router, g groups) {
 	g.admin.Get("/audit", a.handleAudit)
 }
 
-// pathID reads a positive integer route parameter; anything else is 404.
-func pathID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("web: %s: %w", name, store.ErrNotFound)
-	}
-	return id, nil
-}
-
-// formText reads a trimmed form field, copied out of Fiber's buffers.
-func formText(c *fiber.Ctx, key string) string {
-	return strings.TrimSpace(utils.CopyString(c.FormValue(key)))
-}
-
-// formList reads every value of a repeated form field (checkboxes).
-func formList(c *fiber.Ctx, key string) []string {
-	var out []string
-	for _, v := range c.Request().PostArgs().PeekMulti(key) {
-		out = append(out, string(v))
-	}
-	return out
-}
-
 // codeList splits organization codes typed with ;, commas or spaces.
 func codeList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
@@ -93,38 +67,4 @@ func actorID(c *fiber.Ctx) int64 {
 		return v.ID
 	}
 	return 0
-}
-
-// pager is the paging of a list page.
-type pager struct {
-	Page, Pages, Total, From, To int
-	PrevURL, NextURL             string
-}
-
-// newPager works out the page links; base is the list URL with its filters.
-func newPager(base string, page, size, total int) pager {
-	p := pager{Page: page, Total: total, Pages: (total + size - 1) / size}
-	if total > 0 {
-		p.From, p.To = (page-1)*size+1, min(page*size, total)
-	}
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	if page > 1 {
-		p.PrevURL = fmt.Sprintf("%s%spage=%d", base, sep, page-1)
-	}
-	if page < p.Pages {
-		p.NextURL = fmt.Sprintf("%s%spage=%d", base, sep, page+1)
-	}
-	return p
-}
-
-// pageParam reads ?page=, at least 1.
-func pageParam(c *fiber.Ctx) int {
-	n, err := strconv.Atoi(c.Query("page"))
-	if err != nil || n < 1 || n > 100000 {
-		return 1
-	}
-	return n
 }

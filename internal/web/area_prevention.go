@@ -1,15 +1,9 @@
 package web
 
 import (
-	"errors"
-	"fmt"
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/waymark/waymark/internal/prevention"
-	"github.com/waymark/waymark/internal/store"
-	"github.com/waymark/waymark/internal/validate"
 )
 
 // preventionArea holds what the prevention handlers need beyond App.
@@ -74,31 +68,9 @@ func (a *App) renderPrevention(c *fiber.Ctx, status int, name, title string, dat
 	return a.render(c, status, name, Page{Title: title, QuickExit: true, Data: data})
 }
 
-// preventionErr maps the service's refusals onto the web's: logging
-// without preparation, or by someone who does not teach the class, is
-// forbidden.
-func preventionErr(err error) error {
-	if errors.Is(err, prevention.ErrNotPrepared) || errors.Is(err, prevention.ErrNotFacilitator) {
-		return fmt.Errorf("%w: %w", ErrForbidden, err)
-	}
-	return err
-}
-
-// fieldErrors returns the form errors in err, if that is what it is.
-func fieldErrors(err error) (prevention.FieldErrors, bool) { return validate.As(err) }
-
-// idParam reads a positive integer route parameter; anything else is 404.
-func idParam(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("web: %s %q: %w", name, c.Params(name), store.ErrNotFound)
-	}
-	return id, nil
-}
-
 // preventionClass loads the class in the route for the signed-in person.
 func (a *App) preventionClass(c *fiber.Ctx) (prevention.Class, error) {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return prevention.Class{}, err
 	}

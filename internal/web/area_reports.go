@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -39,18 +38,4 @@ func (a *App) reportView(c *fiber.Ctx, org int64) (report.View, error) {
 		return report.View{}, err
 	}
 	return a.reports.svc.ViewOf(c.UserContext(), sc, org)
-}
-
-// queryID reads an optional positive id from the query string; anything
-// else is a bad request.
-func queryID(c *fiber.Ctx, name string) (int64, error) {
-	raw := c.Query(name)
-	if raw == "" {
-		return 0, nil
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.NewError(fiber.StatusBadRequest, "That link has a malformed "+name+". Go back and try again.")
-	}
-	return id, nil
 }

@@ -47,6 +47,15 @@ type auditForm struct {
 	Errors                map[string]string
 }
 
+// auditPage is the audit log page: one page of entries, newest first.
+type auditPage struct {
+	Rows  []auditRow
+	Form  auditForm
+	Next  string // the next page's URL, if there is one
+	Paged bool   // this is not the first page
+	Loc   *time.Location
+}
+
 // handleAudit shows the audit log newest first, filtered by person (who
 // made or was subject of the change), organization subtree and dates.
 func (a *App) handleAudit(c *fiber.Ctx) error {
@@ -83,10 +92,10 @@ func (a *App) handleAudit(c *fiber.Ctx) error {
 		}
 	}
 	var err error
-	if f.From, err = a.dayParam(form.From, 0); err != nil {
+	if f.From, err = dayParam(form.From, a.cfg.Location, 0); err != nil {
 		form.Errors["from"] = "Enter a date like 2026-03-31."
 	}
-	if f.To, err = a.dayParam(form.To, 1); err != nil {
+	if f.To, err = dayParam(form.To, a.cfg.Location, 1); err != nil {
 		form.Errors["to"] = "Enter a date like 2026-03-31."
 	}
 	if before, err := strconv.ParseInt(c.Query("before"), 10, 64); err == nil && before > 0 {
@@ -110,32 +119,23 @@ func (a *App) handleAudit(c *fiber.Ctx) error {
 			next = "/admin/audit?" + q.Encode()
 		}
 		for _, r := range recs {
-			rows = append(rows, auditRowOf(r))
+			row, err := auditRowOf(r)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, row)
 		}
 	}
 	status := fiber.StatusOK
 	if len(form.Errors) > 0 {
 		status = fiber.StatusUnprocessableEntity
 	}
-	return a.render(c, status, "admin_audit", Page{Title: "Audit log", Data: map[string]any{
-		"Rows": rows, "Form": form, "Next": next, "Paged": f.BeforeID != 0, "Loc": a.cfg.Location,
+	return a.render(c, status, "admin_audit", Page{Title: "Audit log", Data: auditPage{
+		Rows: rows, Form: form, Next: next, Paged: f.BeforeID != 0, Loc: a.cfg.Location,
 	}})
 }
 
-// dayParam reads a YYYY-MM-DD date as the start of that day (plus addDays)
-// in Waymark's time zone; empty is the zero time.
-func (a *App) dayParam(s string, addDays int) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	d, err := time.ParseInLocation("2006-01-02", s, a.cfg.Location)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return d.AddDate(0, 0, addDays), nil
-}
-
-func auditRowOf(r store.AuditRecord) auditRow {
+func auditRowOf(r store.AuditRecord) (auditRow, error) {
 	row := auditRow{AuditRecord: r, Label: auditActions[r.Action]}
 	if row.Label == "" {
 		row.Label = r.Action
@@ -146,15 +146,29 @@ func auditRowOf(r store.AuditRecord) auditRow {
 	case "organization":
 		row.Link = "/admin/orgs/" + r.EntityID
 	}
-	row.Changes = diffJSON(r.Before, r.After)
-	return row
+	changes, err := diffJSON(r.Before, r.After)
+	if err != nil {
+		return auditRow{}, fmt.Errorf("web: audit entry %d: %w", r.ID, err)
+	}
+	row.Changes = changes
+	return row, nil
 }
 
-// diffJSON lays two JSON objects side by side, field by field.
-func diffJSON(before, after []byte) []auditChange {
+// diffJSON lays two JSON objects side by side, field by field; a side
+// that is absent (a creation, a removal) has no fields.
+func diffJSON(before, after []byte) ([]auditChange, error) {
 	var b, a map[string]any
-	json.Unmarshal(before, &b)
-	json.Unmarshal(after, &a)
+	for _, side := range []struct {
+		raw []byte
+		m   *map[string]any
+	}{{before, &b}, {after, &a}} {
+		if len(side.raw) == 0 {
+			continue
+		}
+		if err := json.Unmarshal(side.raw, side.m); err != nil {
+			return nil, err
+		}
+	}
 	keys := map[string]bool{}
 	for k := range b {
 		keys[k] = true
@@ -171,7 +185,7 @@ func diffJSON(before, after []byte) []auditChange {
 		out = append(out, ch)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
-	return out
+	return out, nil
 }
 
 func jsonText(v any, ok bool) string {
@@ -199,6 +213,8 @@ func jsonText(v any, ok bool) string {
 		return strings.Join(parts, ", ")
 	}
 	var buf bytes.Buffer
-	json.NewEncoder(&buf).Encode(v)
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		return fmt.Sprint(v) // a decoded JSON value always encodes; this is only a fallback
+	}
 	return strings.TrimSpace(buf.String())
 }

@@ -40,7 +40,14 @@ func (a *App) handleAdminCertificates(c *fiber.Ctx) error {
 		rows[i] = a.adminCertRow(d)
 	}
 	return a.render(c, fiber.StatusOK, "certificates_admin", Page{Title: "Certificates",
-		Data: map[string]any{"Q": q, "Rows": rows, "Searched": q != ""}})
+		Data: certSearchPage{Q: q, Rows: rows, Searched: q != ""}})
+}
+
+// certSearchPage is the certificate search and its results.
+type certSearchPage struct {
+	Q        string
+	Rows     []adminCertRow
+	Searched bool
 }
 
 // revokeForm is the certificate page with its revocation form.
@@ -53,7 +60,7 @@ type revokeForm struct {
 // handleAdminCertificate shows one certificate and, unless revoked, the
 // form to revoke it.
 func (a *App) handleAdminCertificate(c *fiber.Ctx) error {
-	id, err := certParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -68,11 +75,11 @@ func (a *App) handleAdminCertificate(c *fiber.Ctx) error {
 // handleAdminCertificateRevoke revokes a certificate with the reason the
 // public verify page will show; a blank reason re-shows the form.
 func (a *App) handleAdminCertificateRevoke(c *fiber.Ctx) error {
-	id, err := certParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	reason := utils.CopyString(c.FormValue("reason"))
+	reason := formValue(c, "reason")
 	err = a.certificates.svc.Revoke(c.UserContext(), viewerOf(c).ID, id, reason)
 	if errors.Is(err, certificate.ErrReasonRequired) {
 		d, err := a.certificates.svc.ByID(c.UserContext(), id)

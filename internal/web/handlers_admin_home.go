@@ -51,5 +51,8 @@ func (a *App) handleAdminHome(c *fiber.Ctx) error {
 		}
 		return sections[i].Path < sections[j].Path
 	})
-	return a.render(c, fiber.StatusOK, "admin_home", Page{Title: "Administration", Data: map[string]any{"Sections": sections}})
+	return a.render(c, fiber.StatusOK, "admin_home", Page{Title: "Administration", Data: adminHomePage{Sections: sections}})
 }
+
+// adminHomePage lists the administration's sections.
+type adminHomePage struct{ Sections []adminSection }

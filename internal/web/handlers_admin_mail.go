@@ -2,14 +2,12 @@ package web
 
 import (
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/waymark/waymark/internal/mail"
-	"github.com/waymark/waymark/internal/store"
 )
 
 type adminMailPage struct {
@@ -44,9 +42,9 @@ func (a *App) handleAdminMail(c *fiber.Ctx) error {
 
 // handleAdminMailRetry queues a failed message again (audited).
 func (a *App) handleAdminMailRetry(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return store.ErrNotFound
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
 	}
 	if err := a.mailArea.outbox.Retry(c.UserContext(), id, viewerOf(c).ID); err != nil {
 		return err

@@ -9,12 +9,24 @@ import (
 
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 const orgsPerPage = 100
 
 // orgTypeOption is an organization type for a select.
 type orgTypeOption struct{ Code, Label string }
+
+// orgsPage is the organization list with its filters.
+type orgsPage struct {
+	Rows     []orgRow
+	Filter   store.OrgFilter
+	Under    string     // the code typed in the "under" filter
+	UnderOrg *store.Org // the organization it names
+	Types    []orgTypeOption
+	Counties []string
+	Pager    pager
+}
 
 func orgTypeOptions() []orgTypeOption {
 	out := make([]orgTypeOption, len(store.OrgTypes))
@@ -64,9 +76,9 @@ func (a *App) handleOrgs(c *fiber.Ctx) error {
 			q.Set(k, v)
 		}
 	}
-	return a.render(c, fiber.StatusOK, "admin_orgs", Page{Title: "Organizations", Data: map[string]any{
-		"Rows": rows, "Filter": f, "Under": under, "UnderOrg": underOrg, "Types": orgTypeOptions(), "Counties": store.Counties,
-		"Pager": newPager("/admin/orgs?"+q.Encode(), page, orgsPerPage, total),
+	return a.render(c, fiber.StatusOK, "admin_orgs", Page{Title: "Organizations", Data: orgsPage{
+		Rows: rows, Filter: f, Under: under, UnderOrg: underOrg, Types: orgTypeOptions(), Counties: store.Counties,
+		Pager: newPager("/admin/orgs?"+q.Encode(), page, orgsPerPage, total),
 	}})
 }
 
@@ -75,7 +87,7 @@ type orgFormData struct {
 	ID               int64
 	Org              *store.Org // the stored organization when editing
 	Form             people.OrgInput
-	Errors           people.Invalid
+	Errors           validate.Errors
 	Types            []orgTypeOption
 	Counties         []string
 	Children, People int
@@ -84,7 +96,7 @@ type orgFormData struct {
 func (a *App) renderOrgForm(c *fiber.Ctx, status int, d orgFormData) error {
 	d.Types, d.Counties = orgTypeOptions(), store.Counties
 	if d.Errors == nil {
-		d.Errors = people.Invalid{}
+		d.Errors = validate.Errors{}
 	}
 	title := "Add an organization"
 	if d.ID != 0 {
@@ -105,7 +117,7 @@ func (a *App) handleOrgNew(c *fiber.Ctx) error {
 func (a *App) handleOrgCreate(c *fiber.Ctx) error {
 	in := orgFormOf(c)
 	id, err := a.people.svc.SaveOrg(c.UserContext(), actorID(c), 0, in)
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		return a.renderOrgForm(c, fiber.StatusUnprocessableEntity, orgFormData{Form: in, Errors: inv})
 	}
 	if err != nil {
@@ -135,7 +147,7 @@ func (a *App) loadOrgForm(c *fiber.Ctx, id int64) (orgFormData, error) {
 }
 
 func (a *App) handleOrgEdit(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -147,7 +159,7 @@ func (a *App) handleOrgEdit(c *fiber.Ctx) error {
 }
 
 func (a *App) handleOrgUpdate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -157,7 +169,7 @@ func (a *App) handleOrgUpdate(c *fiber.Ctx) error {
 	}
 	d.Form = orgFormOf(c)
 	_, err = a.people.svc.SaveOrg(c.UserContext(), actorID(c), id, d.Form)
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		d.Errors = inv
 		return a.renderOrgForm(c, fiber.StatusUnprocessableEntity, d)
 	}
@@ -171,12 +183,12 @@ func (a *App) handleOrgUpdate(c *fiber.Ctx) error {
 // handleOrgActive deactivates or reactivates an organization.
 func (a *App) handleOrgActive(active bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c, "id")
+		id, err := paramID(c, "id")
 		if err != nil {
 			return err
 		}
 		err = a.people.svc.SetOrgActive(c.UserContext(), actorID(c), id, active)
-		if inv, ok := people.AsInvalid(err); ok {
+		if inv, ok := validate.As(err); ok {
 			d, lerr := a.loadOrgForm(c, id)
 			if lerr != nil {
 				return lerr

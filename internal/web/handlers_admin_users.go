@@ -10,9 +10,21 @@ import (
 
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 const usersPerPage = 50
+
+// usersPage is the people list with its filters.
+type usersPage struct {
+	Users      []store.UserListItem
+	Filter     store.UserFilter
+	OrgCode    string     // the organization code typed in the filter
+	Org        *store.Org // the organization it names
+	OrgMissing bool       // no organization has that code
+	Roles      []store.JobRole
+	Pager      pager
+}
 
 // handleUsers lists people: search, organization subtree, job role, status.
 func (a *App) handleUsers(c *fiber.Ctx) error {
@@ -44,9 +56,9 @@ func (a *App) handleUsers(c *fiber.Ctx) error {
 			q.Set(k, v)
 		}
 	}
-	return a.render(c, fiber.StatusOK, "admin_users", Page{Title: "People", Data: map[string]any{
-		"Users": list, "Filter": f, "OrgCode": orgCode, "Org": org, "OrgMissing": orgMissing, "Roles": a.roles,
-		"Pager": newPager("/admin/users?"+q.Encode(), page, usersPerPage, total),
+	return a.render(c, fiber.StatusOK, "admin_users", Page{Title: "People", Data: usersPage{
+		Users: list, Filter: f, OrgCode: orgCode, Org: org, OrgMissing: orgMissing, Roles: a.roles,
+		Pager: newPager("/admin/users?"+q.Encode(), page, usersPerPage, total),
 	}})
 }
 
@@ -56,7 +68,7 @@ type userFormData struct {
 	Person *people.Person // the stored person when editing
 	Form   people.UserInput
 	Scopes string // the scope codes as typed
-	Errors people.Invalid
+	Errors validate.Errors
 	Roles  []store.JobRole
 	Self   bool
 }
@@ -74,7 +86,7 @@ func (d userFormData) HasRole(code string) bool {
 func (a *App) renderUserForm(c *fiber.Ctx, status int, d userFormData) error {
 	d.Roles = a.roles
 	if d.Errors == nil {
-		d.Errors = people.Invalid{}
+		d.Errors = validate.Errors{}
 	}
 	d.Self = d.ID != 0 && d.ID == actorID(c)
 	title := "Add a person"
@@ -98,7 +110,7 @@ func (a *App) handleUserNew(c *fiber.Ctx) error {
 func (a *App) handleUserCreate(c *fiber.Ctx) error {
 	in, scopes := userFormOf(c)
 	id, err := a.people.svc.SaveUser(c.UserContext(), actorID(c), 0, in)
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		return a.renderUserForm(c, fiber.StatusUnprocessableEntity, userFormData{Form: in, Scopes: scopes, Errors: inv})
 	}
 	if err != nil {
@@ -110,7 +122,7 @@ func (a *App) handleUserCreate(c *fiber.Ctx) error {
 
 // loadUserForm fills the form data of a stored person.
 func (a *App) loadUserForm(c *fiber.Ctx) (userFormData, error) {
-	id, err := pathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return userFormData{}, err
 	}
@@ -137,7 +149,7 @@ func (a *App) handleUserUpdate(c *fiber.Ctx) error {
 	}
 	d.Form, d.Scopes = userFormOf(c)
 	_, err = a.people.svc.SaveUser(c.UserContext(), actorID(c), d.ID, d.Form)
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		d.Errors = inv
 		return a.renderUserForm(c, fiber.StatusUnprocessableEntity, d)
 	}
@@ -156,7 +168,7 @@ func (a *App) handleUserActive(active bool) fiber.Handler {
 			return err
 		}
 		err = a.people.svc.SetActive(c.UserContext(), actorID(c), d.ID, active)
-		if inv, ok := people.AsInvalid(err); ok {
+		if inv, ok := validate.As(err); ok {
 			d.Errors = inv
 			return a.renderUserForm(c, fiber.StatusUnprocessableEntity, d)
 		}
@@ -179,7 +191,7 @@ func (a *App) handleUserInvite(c *fiber.Ctx) error {
 		return err
 	}
 	err = a.people.svc.SendInvite(c.UserContext(), actorID(c), d.ID)
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		d.Errors = inv
 		return a.renderUserForm(c, fiber.StatusUnprocessableEntity, d)
 	}

@@ -2,10 +2,8 @@ package web
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/waymark/waymark/internal/auth"
 )
@@ -26,7 +24,7 @@ func (a *App) handleLoginForm(c *fiber.Ctx) error {
 // handleLogin signs in. A wrong email and a wrong password get the same
 // answer; repeated failures are throttled per account and per client.
 func (a *App) handleLogin(c *fiber.Ctx) error {
-	form := loginForm{Email: strings.TrimSpace(utils.CopyString(c.FormValue("email"))), Next: safeNext(c.FormValue("next")),
+	form := loginForm{Email: formText(c, "email"), Next: safeNext(c.FormValue("next")),
 		Errors: map[string]string{}}
 	password := c.FormValue("password")
 	if form.Email == "" {

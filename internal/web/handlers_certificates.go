@@ -45,7 +45,7 @@ func (a *App) handleMyCertificates(c *fiber.Ctx) error {
 // handleMyCertificatePDF downloads one of the signed-in person's
 // certificates; anyone else's completion is 404.
 func (a *App) handleMyCertificatePDF(c *fiber.Ctx) error {
-	id, err := certParam(c, "completionID")
+	id, err := paramID(c, "completionID")
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (a *App) handlePersonCertificatePDF(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := certParam(c, "completionID")
+	id, err := paramID(c, "completionID")
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (a *App) handlePersonTranscript(c *fiber.Ctx) error {
 
 // personInScope reads :userID and checks the viewer may see that person.
 func (a *App) personInScope(c *fiber.Ctx) (int64, error) {
-	userID, err := certParam(c, "userID")
+	userID, err := paramID(c, "userID")
 	if err != nil {
 		return 0, err
 	}

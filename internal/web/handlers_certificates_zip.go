@@ -67,7 +67,9 @@ func (a *App) handleCertificatesZIP(c *fiber.Ctx) error {
 		return err
 	}
 	f.From, f.To = utils.CopyString(c.Query("from")), utils.CopyString(c.Query("to"))
-	f.OrgID, _ = strconv.ParseInt(c.Query("org"), 10, 64)
+	if f.OrgID, err = strconv.ParseInt(c.Query("org"), 10, 64); err != nil {
+		f.OrgID = 0 // no organization: not found below, once the dates are right
+	}
 	loc := a.certificates.svc.Location()
 	from, errFrom := time.ParseInLocation(time.DateOnly, f.From, loc)
 	to, errTo := time.ParseInLocation(time.DateOnly, f.To, loc)

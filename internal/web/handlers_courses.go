@@ -14,6 +14,20 @@ func (a *App) handleHome(c *fiber.Ctx) error {
 	return a.render(c, fiber.StatusOK, "home", Page{})
 }
 
+// catalogPage is the catalog: its filters and list, rendered once per
+// filter (catalogBody).
+type catalogPage struct{ Body template.HTML }
+
+// catalogBody is the catalog's filters and list.
+type catalogBody struct {
+	Courses        []*catalog.Course
+	Roles          []store.JobRole
+	Audience, Kind string // the filters
+}
+
+// coursePage is one course's overview.
+type coursePage struct{ Course *catalog.Course }
+
 // handleCatalog lists the courses, filtered by audience and kind.
 func (a *App) handleCatalog(c *fiber.Ctx) error {
 	// Fiber reuses the request's memory: the key outlives the handler.
@@ -22,7 +36,7 @@ func (a *App) handleCatalog(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, fiber.StatusOK, "courses", Page{Data: map[string]any{"Body": body}})
+	return a.render(c, fiber.StatusOK, "courses", Page{Data: catalogPage{Body: body}})
 }
 
 // catalogKey is what the catalog's list shows: its two filters. The
@@ -46,9 +60,7 @@ func (a *App) renderCatalog(k catalogKey) (template.HTML, error) {
 		}
 		list = append(list, course)
 	}
-	return a.tmpl.Fragment("catalog-body", map[string]any{
-		"Courses": list, "Roles": a.roles, "Audience": k.audience, "Kind": k.kind,
-	})
+	return a.tmpl.Fragment("catalog-body", catalogBody{Courses: list, Roles: a.roles, Audience: k.audience, Kind: k.kind})
 }
 
 // handleCourse shows one course's overview. The page chrome is English; the
@@ -58,5 +70,5 @@ func (a *App) handleCourse(c *fiber.Ctx) error {
 	if course == nil {
 		return store.ErrNotFound
 	}
-	return a.render(c, fiber.StatusOK, "course", Page{Title: course.Title, Data: map[string]any{"Course": course}})
+	return a.render(c, fiber.StatusOK, "course", Page{Title: course.Title, Data: coursePage{Course: course}})
 }

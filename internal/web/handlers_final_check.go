@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/learning"
@@ -47,7 +46,7 @@ func (a *App) handleFinalCheck(c *fiber.Ctx) error {
 // again with what is missing.
 func (a *App) handleFinalCheckSubmit(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	token := utils.CopyString(c.FormValue("token"))
+	token := formValue(c, "token")
 	form := map[string][]string{}
 	c.Request().PostArgs().VisitAll(func(k, v []byte) {
 		if key := string(k); strings.HasPrefix(key, learning.FieldPrefix) {
@@ -63,7 +62,7 @@ func (a *App) handleFinalCheckSubmit(c *fiber.Ctx) error {
 	case errors.Is(err, learning.ErrTampered):
 		return fiber.NewError(fiber.StatusBadRequest, "These answers do not match the check you were shown. Reload the final check and try again.")
 	case err != nil:
-		return learningErr(err)
+		return err
 	}
 	return c.Redirect("/my/courses/"+slug+"/attempts/"+strconv.FormatInt(sub.AttemptID, 10), fiber.StatusSeeOther)
 }
@@ -72,13 +71,13 @@ func (a *App) handleFinalCheckSubmit(c *fiber.Ctx) error {
 // for each question whether it was right with the feedback on the choices.
 func (a *App) handleAttempt(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := paramID(c, "id")
 	if err != nil {
-		return fiber.ErrNotFound
+		return err
 	}
 	v, err := a.learning.svc.Attempt(c.UserContext(), viewerOf(c).ID, slug, id)
 	if err != nil {
-		return learningErr(err)
+		return err
 	}
 	return a.render(c, fiber.StatusOK, "learning_result", learnerPage(v.Course, "Your result · "+v.Course.Title, v))
 }

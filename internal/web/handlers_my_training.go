@@ -2,12 +2,20 @@ package web
 
 import (
 	"errors"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/waymark/waymark/internal/learning"
 	"github.com/waymark/waymark/internal/store"
 )
+
+// myTrainingPage is the learner's home.
+type myTrainingPage struct {
+	My             learning.MyTraining
+	Now            time.Time
+	CaseworkerRole string // the role whose credited hours the page counts
+}
 
 // handleMyTraining is the learner's home: every assignment with its
 // status, due date, progress and certificate; recommended optional courses;
@@ -18,8 +26,8 @@ func (a *App) handleMyTraining(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, fiber.StatusOK, "learning_my", Page{Title: "My training", Data: map[string]any{
-		"My": my, "Now": a.now(), "CaseworkerRole": learning.CaseworkerRole,
+	return a.render(c, fiber.StatusOK, "learning_my", Page{Title: "My training", Data: myTrainingPage{
+		My: my, Now: a.now(), CaseworkerRole: learning.CaseworkerRole,
 	}})
 }
 
@@ -29,7 +37,7 @@ func (a *App) handleCourseStart(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	err := a.learning.svc.StartSelf(c.UserContext(), viewerOf(c).ID, slug)
 	if err != nil {
-		return learningErr(err)
+		return err
 	}
 	return c.Redirect("/my/courses/"+slug, fiber.StatusSeeOther)
 }
@@ -44,5 +52,5 @@ func (a *App) notAssigned(c *fiber.Ctx, slug string, err error) error {
 		a.setFlash(c, "This course is not on your training list yet. You can start it here.")
 		return c.Redirect("/courses/"+slug, fiber.StatusSeeOther)
 	}
-	return learningErr(err)
+	return err
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/waymark/waymark/internal/auth"
 	"github.com/waymark/waymark/internal/people"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // Reset requests a client may make in auth.ThrottleWindow.
@@ -47,9 +48,12 @@ func (a *App) handleForgot(c *fiber.Ctx) error {
 	if err := a.people.svc.RequestReset(ctx, form.Email); err != nil {
 		return err
 	}
-	return a.render(c, fiber.StatusOK, "password_sent", Page{Title: "Check your email", Data: map[string]any{
-		"Minutes": int(people.ResetTTL / time.Minute)}})
+	return a.render(c, fiber.StatusOK, "password_sent", Page{Title: "Check your email", Data: passwordSentPage{
+		Minutes: int(people.ResetTTL / time.Minute)}})
 }
+
+// passwordSentPage says the reset link is on its way and how long it works.
+type passwordSentPage struct{ Minutes int }
 
 type setPasswordForm struct {
 	Token  string
@@ -88,7 +92,7 @@ func (a *App) handleSetPassword(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	token := utils.CopyString(c.Params("token"))
 	userID, err := a.people.svc.SetPassword(ctx, token, c.FormValue("password"), c.FormValue("confirm"))
-	if inv, ok := people.AsInvalid(err); ok {
+	if inv, ok := validate.As(err); ok {
 		link, lerr := a.people.svc.CheckLink(ctx, token)
 		if lerr != nil {
 			return a.renderLinkInvalid(c)
@@ -106,7 +110,9 @@ func (a *App) handleSetPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a.users.TouchLogin(ctx, userID, a.now())
+	if err := a.users.TouchLogin(ctx, userID, a.now()); err != nil {
+		return err
+	}
 	a.setSessionCookie(c, session)
 	a.setFlash(c, "Your password is set and you are signed in.")
 	return c.Redirect("/my", fiber.StatusSeeOther)

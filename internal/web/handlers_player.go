@@ -97,9 +97,9 @@ func (a *App) handlePlayerCourse(c *fiber.Ctx) error {
 // recorded or graded, so they are plain GET forms.
 func (a *App) handleLesson(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil || n < 1 {
-		return store.ErrNotFound
+	n, err := paramNumber(c, "n")
+	if err != nil {
+		return err
 	}
 	ans, err := lessonAnswerOf(c)
 	if err != nil {

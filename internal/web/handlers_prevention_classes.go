@@ -6,13 +6,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/waymark/waymark/internal/prevention"
+	"github.com/waymark/waymark/internal/validate"
 )
-
-// formValue copies a form field out of fiber's reusable request memory.
-func formValue(c *fiber.Ctx, key string) string { return utils.CopyString(c.FormValue(key)) }
 
 func classFormOf(c *fiber.Ctx) prevention.ClassForm {
 	return prevention.ClassForm{OrgCode: formValue(c, "org"), Name: formValue(c, "name"),
@@ -23,22 +20,32 @@ func classFormOf(c *fiber.Ctx) prevention.ClassForm {
 		ConsentRequired: c.FormValue("consent_required") == "yes"}
 }
 
+// classFormPage is the new-class or edit-class form. A new class also
+// chooses its curriculum and, for a facilitator, its organization.
+type classFormPage struct {
+	Form      prevention.ClassForm
+	Errors    validate.Errors
+	Class     *prevention.Class // nil: a new class
+	Curricula []prevention.Curriculum
+	Orgs      []prevention.OrgChoice
+}
+
 // renderClassForm shows the new-class or edit-class form.
-func (a *App) renderClassForm(c *fiber.Ctx, status int, class *prevention.Class, f prevention.ClassForm, errs prevention.FieldErrors) error {
+func (a *App) renderClassForm(c *fiber.Ctx, status int, class *prevention.Class, f prevention.ClassForm, errs validate.Errors) error {
 	ctx, actor := c.UserContext(), actorOf(c)
-	data := map[string]any{"Form": f, "Errors": errs, "Class": class}
+	data := classFormPage{Form: f, Errors: errs, Class: class}
 	if class == nil {
 		curricula, err := a.prevention.svc.Curricula(ctx)
 		if err != nil {
 			return err
 		}
-		data["Curricula"] = curricula
+		data.Curricula = curricula
 		if !actor.IsAdmin {
 			orgs, err := a.prevention.svc.OrgChoices(ctx, actor)
 			if err != nil {
 				return err
 			}
-			data["Orgs"] = orgs
+			data.Orgs = orgs
 		}
 	}
 	title := "Add a class or group"
@@ -51,13 +58,13 @@ func (a *App) renderClassForm(c *fiber.Ctx, status int, class *prevention.Class,
 func (a *App) handleClassNew(c *fiber.Ctx) error {
 	f := prevention.ClassForm{GradeBand: prevention.Band68, Curriculum: c.Query("curriculum"),
 		InspectWhere: "In the main office during school hours, or ask the contact person below for a copy."}
-	return a.renderClassForm(c, fiber.StatusOK, nil, f, prevention.FieldErrors{})
+	return a.renderClassForm(c, fiber.StatusOK, nil, f, validate.Errors{})
 }
 
 func (a *App) handleClassCreate(c *fiber.Ctx) error {
 	f := classFormOf(c)
 	id, err := a.prevention.svc.CreateClass(c.UserContext(), actorOf(c), f)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderClassForm(c, fiber.StatusUnprocessableEntity, nil, f, errs)
 	}
 	if err != nil {
@@ -72,7 +79,7 @@ func (a *App) handleClassEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.renderClassForm(c, fiber.StatusOK, &class, class.FormOf("", class.Ref()), prevention.FieldErrors{})
+	return a.renderClassForm(c, fiber.StatusOK, &class, class.FormOf("", class.Ref()), validate.Errors{})
 }
 
 func (a *App) handleClassUpdate(c *fiber.Ctx) error {
@@ -82,7 +89,7 @@ func (a *App) handleClassUpdate(c *fiber.Ctx) error {
 	}
 	f := classFormOf(c)
 	err = a.prevention.svc.UpdateClass(c.UserContext(), actorOf(c), class.ID, f)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderClassForm(c, fiber.StatusUnprocessableEntity, &class, f, errs)
 	}
 	if err != nil {
@@ -93,6 +100,20 @@ func (a *App) handleClassUpdate(c *fiber.Ctx) error {
 }
 
 // sessionRow is one session of a class as the class page lists it.
+// classPage is a class's page with its small forms.
+type classPage struct {
+	Class        prevention.Class
+	Curriculum   prevention.Curriculum
+	Facilitators []prevention.Facilitator
+	Sessions     []sessionRow
+	Prep         prevention.Preparation
+	Teaches      bool // the viewer facilitates the class
+	Tallies      map[string]*prevention.Tally
+	Knowledge    prevention.Knowledge
+	Errors       validate.Errors
+	Values       map[string]string // the small forms' values, as typed when one re-renders
+}
+
 type sessionRow struct {
 	Session  prevention.Session
 	Planned  *time.Time
@@ -109,7 +130,7 @@ func (a *App) handleClassShow(c *fiber.Ctx) error {
 // renderClassPage shows the class page; errs and typed carry the errors and
 // the values as typed of one of its small forms (plan, notices,
 // co-facilitator) when it re-renders.
-func (a *App) renderClassPage(c *fiber.Ctx, status int, errs prevention.FieldErrors, typed map[string]string) error {
+func (a *App) renderClassPage(c *fiber.Ctx, status int, errs validate.Errors, typed map[string]string) error {
 	ctx, svc := c.UserContext(), a.prevention.svc
 	class, err := a.preventionClass(c)
 	if err != nil {
@@ -160,14 +181,14 @@ func (a *App) renderClassPage(c *fiber.Ctx, status int, errs prevention.FieldErr
 		teaches = teaches || f.UserID == viewerOf(c).ID
 	}
 	if errs == nil {
-		errs = prevention.FieldErrors{}
+		errs = validate.Errors{}
 	}
 	for k, v := range typed {
 		values[k] = v
 	}
-	return a.renderPrevention(c, status, "prevention_class", class.Name, map[string]any{
-		"Class": class, "Curriculum": cur, "Facilitators": facs, "Sessions": rows, "Prep": prep,
-		"Teaches": teaches, "Tallies": tallies, "Knowledge": prevention.KnowledgeOf(cur.Survey, tallies),
-		"Errors": errs, "Values": values,
+	return a.renderPrevention(c, status, "prevention_class", class.Name, classPage{
+		Class: class, Curriculum: cur, Facilitators: facs, Sessions: rows, Prep: prep,
+		Teaches: teaches, Tallies: tallies, Knowledge: prevention.KnowledgeOf(cur.Survey, tallies),
+		Errors: errs, Values: values,
 	})
 }

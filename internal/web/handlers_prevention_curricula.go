@@ -1,11 +1,9 @@
 package web
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/prevention"
 )
 
 // handleCurricula lists our curricula and the registered licensed programs.
@@ -14,8 +12,8 @@ func (a *App) handleCurricula(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.renderPrevention(c, fiber.StatusOK, "prevention_curricula", "Curricula and session guides", map[string]any{
-		"Courses": a.prevention.svc.Courses(), "Programs": progs,
+	return a.renderPrevention(c, fiber.StatusOK, "prevention_curricula", "Curricula and session guides", curriculaPage{
+		Courses: a.prevention.svc.Courses(), Programs: progs,
 	})
 }
 
@@ -29,21 +27,34 @@ func (a *App) handleCurriculum(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.renderPrevention(c, fiber.StatusOK, "prevention_curriculum", cur.Title, map[string]any{
-		"Curriculum": cur, "Prep": prep,
-	})
+	return a.renderPrevention(c, fiber.StatusOK, "prevention_curriculum", cur.Title, curriculumPage{Curriculum: cur, Prep: prep})
 }
 
 // handleSessionGuide is the facilitator guide of one session.
 func (a *App) handleSessionGuide(c *fiber.Ctx) error {
-	n, err := strconv.Atoi(c.Params("n"))
+	n, err := paramNumber(c, "n")
 	if err != nil {
-		return store.ErrNotFound
+		return err
 	}
 	g, err := a.prevention.svc.Guide(c.Params("slug"), n)
 	if err != nil {
 		return err
 	}
 	return a.render(c, fiber.StatusOK, "prevention_guide", Page{Title: g.Session.Title, QuickExit: true,
-		Lang: g.Curriculum.Course.Language, Data: map[string]any{"Guide": g}})
+		Lang: g.Curriculum.Course.Language, Data: guidePage{Guide: g}})
 }
+
+// curriculaPage lists our curricula and the registered licensed programs.
+type curriculaPage struct {
+	Courses  []prevention.Curriculum
+	Programs []prevention.Program
+}
+
+// curriculumPage is one curriculum with the viewer's preparation for it.
+type curriculumPage struct {
+	Curriculum prevention.Curriculum
+	Prep       prevention.Preparation
+}
+
+// guidePage is the facilitator guide of one session.
+type guidePage struct{ Guide prevention.Guide }

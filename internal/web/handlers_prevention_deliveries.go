@@ -9,6 +9,7 @@ import (
 
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // deliveryPage is what the log / edit form of a delivered session shows.
@@ -22,7 +23,7 @@ type deliveryPage struct {
 	Teaches    bool
 	Others     []prevention.Facilitator // possible co-facilitators
 	Form       prevention.DeliveryForm
-	Errors     prevention.FieldErrors
+	Errors     validate.Errors
 	Today      string
 }
 
@@ -41,7 +42,7 @@ func (a *App) loadDeliveryPage(c *fiber.Ctx, n int) (*deliveryPage, error) {
 	if !ok {
 		return nil, fmt.Errorf("web: session %d: %w", n, store.ErrNotFound)
 	}
-	p := &deliveryPage{Class: class, Curriculum: cur, Session: sess, Editable: true, Errors: prevention.FieldErrors{},
+	p := &deliveryPage{Class: class, Curriculum: cur, Session: sess, Editable: true, Errors: validate.Errors{},
 		Today: a.now().Format(time.DateOnly)}
 	if p.Prep, err = svc.Preparation(ctx, viewerOf(c).ID, cur.PrepCourse); err != nil {
 		return nil, err
@@ -80,9 +81,9 @@ func (a *App) renderDelivery(c *fiber.Ctx, status int, p *deliveryPage) error {
 
 // handleDeliveryNew shows the form to log session n of a class.
 func (a *App) handleDeliveryNew(c *fiber.Ctx) error {
-	n, err := strconv.Atoi(c.Params("n"))
+	n, err := paramNumber(c, "n")
 	if err != nil {
-		return store.ErrNotFound
+		return err
 	}
 	p, err := a.loadDeliveryPage(c, n)
 	if err != nil {
@@ -103,9 +104,9 @@ func (a *App) handleDeliveryNew(c *fiber.Ctx) error {
 
 // handleDeliveryCreate logs session n of a class.
 func (a *App) handleDeliveryCreate(c *fiber.Ctx) error {
-	n, err := strconv.Atoi(c.Params("n"))
+	n, err := paramNumber(c, "n")
 	if err != nil {
-		return store.ErrNotFound
+		return err
 	}
 	p, err := a.loadDeliveryPage(c, n)
 	if err != nil {
@@ -113,12 +114,12 @@ func (a *App) handleDeliveryCreate(c *fiber.Ctx) error {
 	}
 	p.Form = deliveryFormOf(c, p.Session)
 	_, err = a.prevention.svc.LogDelivery(c.UserContext(), actorOf(c), p.Class.ID, n, p.Form)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		p.Errors = errs
 		return a.renderDelivery(c, fiber.StatusUnprocessableEntity, p)
 	}
 	if err != nil {
-		return preventionErr(err)
+		return err
 	}
 	a.setFlash(c, fmt.Sprintf("Session %d was logged. You can correct it for 7 days.", n))
 	return c.Redirect(fmt.Sprintf("/prevention/classes/%d#sessions", p.Class.ID), fiber.StatusSeeOther)
@@ -126,11 +127,11 @@ func (a *App) handleDeliveryCreate(c *fiber.Ctx) error {
 
 // loadDelivery loads the page of an existing record.
 func (a *App) loadDelivery(c *fiber.Ctx) (*deliveryPage, error) {
-	classID, err := idParam(c, "id")
+	classID, err := paramID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	did, err := idParam(c, "did")
+	did, err := paramID(c, "did")
 	if err != nil {
 		return nil, err
 	}
@@ -164,12 +165,12 @@ func (a *App) handleDeliveryUpdate(c *fiber.Ctx) error {
 	}
 	p.Form = deliveryFormOf(c, p.Session)
 	err = a.prevention.svc.UpdateDelivery(c.UserContext(), actorOf(c), p.Class.ID, p.Delivery.ID, p.Form)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		p.Errors = errs
 		return a.renderDelivery(c, fiber.StatusUnprocessableEntity, p)
 	}
 	if err != nil {
-		return preventionErr(err)
+		return err
 	}
 	a.setFlash(c, fmt.Sprintf("The record of session %d was updated.", p.Session.N))
 	return c.Redirect(fmt.Sprintf("/prevention/classes/%d#sessions", p.Class.ID), fiber.StatusSeeOther)

@@ -4,17 +4,19 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // handleFacilitatorAdd adds a co-facilitator to a class by email.
 func (a *App) handleFacilitatorAdd(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
 	email := formValue(c, "email")
 	err = a.prevention.svc.AddFacilitator(c.UserContext(), actorOf(c), id, email)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderClassPage(c, fiber.StatusUnprocessableEntity, errs, map[string]string{"email": email})
 	}
 	if err != nil {
@@ -26,11 +28,11 @@ func (a *App) handleFacilitatorAdd(c *fiber.Ctx) error {
 
 // handleFacilitatorRemove removes a co-facilitator from a class.
 func (a *App) handleFacilitatorRemove(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	uid, err := idParam(c, "uid")
+	uid, err := paramID(c, "uid")
 	if err != nil {
 		return err
 	}

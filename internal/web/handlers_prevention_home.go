@@ -27,12 +27,19 @@ func (a *App) handlePreventionHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.renderPrevention(c, fiber.StatusOK, "prevention_home", "Prevention", map[string]any{
-		"Preps": preps, "Classes": classes, "Curricula": a.prevention.svc.Courses(),
+	return a.renderPrevention(c, fiber.StatusOK, "prevention_home", "Prevention", preventionHomePage{
+		Preps: preps, Classes: classes, Curricula: a.prevention.svc.Courses(),
 	})
 }
 
 // handleDisclosureProtocol is what to do when a young person discloses.
 func (a *App) handleDisclosureProtocol(c *fiber.Ctx) error {
 	return a.renderPrevention(c, fiber.StatusOK, "prevention_disclosures", "When a young person tells you something", nil)
+}
+
+// preventionHomePage is a facilitator's start: preparation, classes, guides.
+type preventionHomePage struct {
+	Preps     []prevention.Preparation
+	Classes   []prevention.ClassItem
+	Curricula []prevention.Curriculum
 }

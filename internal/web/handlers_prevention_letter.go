@@ -11,7 +11,7 @@ import (
 // handleParentLetter sends a class's parent/guardian notification letter
 // (G.L. c.71 §32A) as a PDF, in English or Spanish (?lang=es).
 func (a *App) handleParentLetter(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -6,17 +6,18 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/waymark/waymark/internal/prevention"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // handleClassNotices records the opt-out (and consent) counts of a class.
 func (a *App) handleClassNotices(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
 	f := prevention.NoticeForm{OptOuts: formValue(c, "opt_outs"), Consents: formValue(c, "consents")}
 	err = a.prevention.svc.SaveNotices(c.UserContext(), actorOf(c), id, f)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderClassPage(c, fiber.StatusUnprocessableEntity, errs,
 			map[string]string{"opt_outs": f.OptOuts, "consents": f.Consents})
 	}

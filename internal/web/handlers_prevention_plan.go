@@ -5,11 +5,13 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // handleClassPlan saves the planned date of each session.
 func (a *App) handleClassPlan(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -21,7 +23,7 @@ func (a *App) handleClassPlan(c *fiber.Ctx) error {
 		}
 	}
 	err = a.prevention.svc.SavePlan(c.UserContext(), actorOf(c), id, dates)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderClassPage(c, fiber.StatusUnprocessableEntity, errs, typed)
 	}
 	if err != nil {

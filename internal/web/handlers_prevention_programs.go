@@ -5,6 +5,7 @@ import (
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/prevention"
+	"github.com/waymark/waymark/internal/validate"
 )
 
 // handlePrograms lists the registered licensed programs.
@@ -14,7 +15,7 @@ func (a *App) handlePrograms(c *fiber.Ctx) error {
 		return err
 	}
 	return a.renderPrevention(c, fiber.StatusOK, "prevention_programs", "Licensed prevention programs",
-		map[string]any{"Programs": progs})
+		programsPage{Programs: progs})
 }
 
 func programFormOf(c *fiber.Ctx) prevention.ProgramForm {
@@ -24,7 +25,7 @@ func programFormOf(c *fiber.Ctx) prevention.ProgramForm {
 		Retired: c.FormValue("retired") == "yes"}
 }
 
-func (a *App) renderProgramForm(c *fiber.Ctx, status int, id int64, f prevention.ProgramForm, errs prevention.FieldErrors) error {
+func (a *App) renderProgramForm(c *fiber.Ctx, status int, id int64, f prevention.ProgramForm, errs validate.Errors) error {
 	var training []*catalog.Course
 	for _, course := range a.cat.Courses {
 		if course.Kind == catalog.KindTraining {
@@ -35,20 +36,20 @@ func (a *App) renderProgramForm(c *fiber.Ctx, status int, id int64, f prevention
 	if id != 0 {
 		title = "Edit " + f.Name
 	}
-	return a.renderPrevention(c, status, "prevention_program_form", title, map[string]any{
-		"ID": id, "Form": f, "Errors": errs, "Training": training,
+	return a.renderPrevention(c, status, "prevention_program_form", title, programFormPage{
+		ID: id, Form: f, Errors: errs, Training: training,
 	})
 }
 
 func (a *App) handleProgramNew(c *fiber.Ctx) error {
 	return a.renderProgramForm(c, fiber.StatusOK, 0,
-		prevention.ProgramForm{FacilitatorCourse: prevention.DefaultPrepCourse}, prevention.FieldErrors{})
+		prevention.ProgramForm{FacilitatorCourse: prevention.DefaultPrepCourse}, validate.Errors{})
 }
 
 func (a *App) handleProgramCreate(c *fiber.Ctx) error {
 	f := programFormOf(c)
 	_, err := a.prevention.svc.CreateProgram(c.UserContext(), actorOf(c), f)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderProgramForm(c, fiber.StatusUnprocessableEntity, 0, f, errs)
 	}
 	if err != nil {
@@ -59,7 +60,7 @@ func (a *App) handleProgramCreate(c *fiber.Ctx) error {
 }
 
 func (a *App) handleProgramEdit(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -67,17 +68,17 @@ func (a *App) handleProgramEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.renderProgramForm(c, fiber.StatusOK, id, p.FormOf(), prevention.FieldErrors{})
+	return a.renderProgramForm(c, fiber.StatusOK, id, p.FormOf(), validate.Errors{})
 }
 
 func (a *App) handleProgramUpdate(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
 	f := programFormOf(c)
 	err = a.prevention.svc.UpdateProgram(c.UserContext(), actorOf(c), id, f)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := validate.As(err); ok {
 		return a.renderProgramForm(c, fiber.StatusUnprocessableEntity, id, f, errs)
 	}
 	if err != nil {
@@ -85,4 +86,15 @@ func (a *App) handleProgramUpdate(c *fiber.Ctx) error {
 	}
 	a.setFlash(c, "The program was saved.")
 	return c.Redirect("/admin/programs", fiber.StatusSeeOther)
+}
+
+// programsPage lists the registered licensed programs.
+type programsPage struct{ Programs []prevention.Program }
+
+// programFormPage registers (ID 0) or edits a licensed program.
+type programFormPage struct {
+	ID       int64
+	Form     prevention.ProgramForm
+	Errors   validate.Errors
+	Training []*catalog.Course // the courses that may prepare its facilitators
 }

@@ -30,6 +30,15 @@ func reportLevel(c *fiber.Ctx) string {
 	return prevention.LevelSchool
 }
 
+// preventionReportPage is the prevention report at one level.
+type preventionReportPage struct {
+	Report  prevention.Report
+	Base    string // the report's URL, for the level links
+	Levels  []string
+	Scope   prevention.Scope
+	MinCell int // the small-cell rule's threshold
+}
+
 // handlePreventionReport shows dosage, reach, fidelity, opt-outs and
 // pre/post change at one level, small-cell rule applied.
 func (a *App) handlePreventionReport(c *fiber.Ctx) error {
@@ -42,8 +51,8 @@ func (a *App) handlePreventionReport(c *fiber.Ctx) error {
 	if scope.Facilitator != 0 {
 		title = "Your prevention classes: report"
 	}
-	return a.renderPrevention(c, fiber.StatusOK, "prevention_report", title, map[string]any{
-		"Report": rep, "Base": base, "Levels": prevention.Levels, "Scope": scope, "MinCell": prevention.MinCell,
+	return a.renderPrevention(c, fiber.StatusOK, "prevention_report", title, preventionReportPage{
+		Report: rep, Base: base, Levels: prevention.Levels, Scope: scope, MinCell: prevention.MinCell,
 	})
 }
 

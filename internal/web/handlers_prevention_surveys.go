@@ -8,26 +8,36 @@ import (
 
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/internal/validate"
 )
 
-// surveyPage loads the class, its curriculum's survey and the phase.
-func (a *App) surveyPage(c *fiber.Ctx) (map[string]any, prevention.Curriculum, error) {
+// surveyPage is the tally form of one phase of a class's survey.
+type surveyPage struct {
+	Class      prevention.Class
+	Curriculum prevention.Curriculum
+	Phase      string
+	Form       prevention.SurveyForm
+	Errors     validate.Errors
+}
+
+// loadSurveyPage loads the class, its curriculum's survey and the phase.
+func (a *App) loadSurveyPage(c *fiber.Ctx) (surveyPage, error) {
 	phase := c.Params("phase")
 	if !prevention.ValidPhase(phase) {
-		return nil, prevention.Curriculum{}, store.ErrNotFound
+		return surveyPage{}, store.ErrNotFound
 	}
 	class, err := a.preventionClass(c)
 	if err != nil {
-		return nil, prevention.Curriculum{}, err
+		return surveyPage{}, err
 	}
 	cur, err := a.prevention.svc.ClassCurriculum(c.UserContext(), class)
 	if err != nil {
-		return nil, cur, err
+		return surveyPage{}, err
 	}
 	if len(cur.Survey) == 0 {
-		return nil, cur, fmt.Errorf("web: %s has no survey: %w", cur.Title, store.ErrNotFound)
+		return surveyPage{}, fmt.Errorf("web: %s has no survey: %w", cur.Title, store.ErrNotFound)
 	}
-	return map[string]any{"Class": class, "Curriculum": cur, "Phase": phase, "Errors": prevention.FieldErrors{}}, cur, nil
+	return surveyPage{Class: class, Curriculum: cur, Phase: phase, Errors: validate.Errors{}}, nil
 }
 
 func surveyTitle(phase string) string {
@@ -39,25 +49,25 @@ func surveyTitle(phase string) string {
 
 // handleSurveyForm shows the tally form of one phase.
 func (a *App) handleSurveyForm(c *fiber.Ctx) error {
-	data, _, err := a.surveyPage(c)
+	data, err := a.loadSurveyPage(c)
 	if err != nil {
 		return err
 	}
-	ts, err := a.prevention.svc.Tallies(c.UserContext(), data["Class"].(prevention.Class).ID)
+	ts, err := a.prevention.svc.Tallies(c.UserContext(), data.Class.ID)
 	if err != nil {
 		return err
 	}
-	data["Form"] = ts[data["Phase"].(string)].FormOf()
-	return a.renderPrevention(c, fiber.StatusOK, "prevention_survey", surveyTitle(data["Phase"].(string)), data)
+	data.Form = ts[data.Phase].FormOf()
+	return a.renderPrevention(c, fiber.StatusOK, "prevention_survey", surveyTitle(data.Phase), data)
 }
 
 // handleSurveySave replaces the tallies of one phase.
 func (a *App) handleSurveySave(c *fiber.Ctx) error {
-	data, cur, err := a.surveyPage(c)
+	data, err := a.loadSurveyPage(c)
 	if err != nil {
 		return err
 	}
-	class, phase := data["Class"].(prevention.Class), data["Phase"].(string)
+	class, phase, cur := data.Class, data.Phase, data.Curriculum
 	f := prevention.SurveyForm{Respondents: formValue(c, "respondents"), Counts: map[string][]string{}}
 	for _, q := range cur.Survey {
 		for i := range q.Options {
@@ -65,12 +75,12 @@ func (a *App) handleSurveySave(c *fiber.Ctx) error {
 		}
 	}
 	err = a.prevention.svc.SaveTally(c.UserContext(), actorOf(c), class.ID, phase, f)
-	if errs, ok := fieldErrors(err); ok {
-		data["Form"], data["Errors"] = f, errs
+	if errs, ok := validate.As(err); ok {
+		data.Form, data.Errors = f, errs
 		return a.renderPrevention(c, fiber.StatusUnprocessableEntity, "prevention_survey", surveyTitle(phase), data)
 	}
 	if err != nil {
-		return preventionErr(err)
+		return err
 	}
 	a.setFlash(c, "The "+phase+"-survey tallies were saved.")
 	return c.Redirect(fmt.Sprintf("/prevention/classes/%d#survey", class.ID), fiber.StatusSeeOther)

@@ -304,7 +304,7 @@ func (a *App) handleReportsNudge(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		return fiber.NewError(fiber.StatusBadRequest, "The reminder form was incomplete. Go back and try again.")
 	}
-	back := reportsBack(utils.CopyString(c.FormValue("back")))
+	back := reportsBack(formValue(c, "back"))
 	v, err := a.reportView(c, 0)
 	if err != nil {
 		return err

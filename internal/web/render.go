@@ -174,6 +174,9 @@ func (a *App) render(c *fiber.Ctx, status int, name string, p Page) error {
 	if t == nil {
 		return fmt.Errorf("web: no page template %q", name)
 	}
+	if err := checkPageData(name, p.Data); err != nil {
+		return err
+	}
 	p.Viewer = viewerOf(c)
 	p.CSRF = a.csrfToken(c)
 	p.NotEnglish = p.Lang != "" && p.Lang != "en"
