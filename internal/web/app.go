@@ -45,6 +45,10 @@ type Deps struct {
 	Prevention   *prevention.Service
 	Outbox       *mail.Outbox // the admin view of the queue
 	Lists        *mail.Lists  // digest unsubscribe tokens
+
+	// Areas are the areas added since, each from its own area_*.go (see
+	// Area), in the order their routes are registered.
+	Areas []Area
 }
 
 // check names the first part of d that is missing.
@@ -86,6 +90,8 @@ type App struct {
 	reports      reportsArea
 	prevention   preventionArea
 
+	areas []Area // Deps.Areas
+
 	catalogBodies fragmentCache[catalogKey]
 }
 
@@ -119,6 +125,15 @@ func New(d Deps) (*fiber.App, error) {
 			return nil, err
 		}
 	}
+	for _, ar := range d.Areas {
+		if ar == nil {
+			return nil, fmt.Errorf("web: Deps.Areas holds a nil area")
+		}
+		if err := ar.init(a); err != nil {
+			return nil, err
+		}
+	}
+	a.areas = d.Areas
 	app := fiber.New(fiber.Config{
 		ErrorHandler:          a.errorHandler,
 		DisableStartupMessage: true,

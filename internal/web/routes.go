@@ -58,6 +58,9 @@ func (a *App) routes(app *fiber.App) {
 	a.mailRoutes(app, g)
 	a.reportsRoutes(app, g)
 	a.preventionRoutes(app, g)
+	for _, ar := range a.areas {
+		ar.routes(app, g)
+	}
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -36,6 +36,13 @@ func newApp(t testing.TB) *fiber.App { t.Helper(); return newAppAt(t, time.Now) 
 // settings beyond the database's.
 func newAppAt(t testing.TB, now func() time.Time, env ...string) *fiber.App {
 	t.Helper()
+	return newAppWith(t, now, nil, env...)
+}
+
+// newAppWith is newAppAt with areas added to the wired ones, as
+// internal/wiring adds an area's.
+func newAppWith(t testing.TB, now func() time.Time, areas []web.Area, env ...string) *fiber.App {
+	t.Helper()
 	db := testdb.DB(t)
 	settings := map[string]string{"DATABASE_URL": testdb.URL(t)}
 	for i := 0; i+1 < len(env); i += 2 {
@@ -62,6 +69,7 @@ func newAppAt(t testing.TB, now func() time.Time, env ...string) *fiber.App {
 	if err != nil {
 		t.Fatal(err)
 	}
+	deps.Areas = append(deps.Areas, areas...)
 	app, err := web.New(deps)
 	if err != nil {
 		t.Fatal(err)
