@@ -143,7 +143,9 @@ func New(d Deps) (*fiber.App, error) {
 		BodyLimit:             20 << 20,
 		ProxyHeader:           "",
 	})
-	a.routes(app)
+	if err := a.routes(app); err != nil {
+		return nil, err
+	}
 	return app, nil
 }
 

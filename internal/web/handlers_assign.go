@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -34,19 +33,23 @@ type assignPage struct {
 // the viewer's scope is not found).
 func (a *App) handleAssignForm(c *fiber.Ctx) error {
 	f := assignForm{AssignForm: learning.AssignForm{Target: "person", Course: utils.CopyString(c.Query("course"))}}
-	if raw := c.Query("user"); raw != "" {
-		u, err := a.assignee(c, raw)
+	userID, err := queryID(c, "user")
+	if err != nil {
+		return err
+	}
+	orgID, err := queryID(c, "org")
+	if err != nil {
+		return err
+	}
+	if userID != 0 {
+		u, err := a.assignee(c, userID)
 		if err != nil {
 			return err
 		}
 		f.UserID, f.PersonName, f.Email = u.ID, u.Name, u.Email
 	}
-	if raw := c.Query("org"); raw != "" {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil {
-			return store.ErrNotFound
-		}
-		o, err := a.learning.orgs.ByID(c.UserContext(), id)
+	if orgID != 0 {
+		o, err := a.learning.orgs.ByID(c.UserContext(), orgID)
 		if err != nil {
 			return err
 		}
@@ -64,11 +67,7 @@ func (a *App) handleAssignForm(c *fiber.Ctx) error {
 
 // assignee is an active person the viewer may assign to, by id; anyone
 // else is not found.
-func (a *App) assignee(c *fiber.Ctx, raw string) (store.User, error) {
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil {
-		return store.User{}, store.ErrNotFound
-	}
+func (a *App) assignee(c *fiber.Ctx, id int64) (store.User, error) {
 	ok, err := a.users.CanSee(c.UserContext(), viewerOf(c).ID, id)
 	if err != nil {
 		return store.User{}, err
@@ -113,8 +112,12 @@ func assignerOf(c *fiber.Ctx) learning.Assigner {
 func (a *App) handleAssign(c *fiber.Ctx) error {
 	f := assignForm{AssignForm: learning.AssignForm{Course: formValue(c, "course"), Target: formValue(c, "target"),
 		Email: formText(c, "email"), Org: formText(c, "org"), Due: formValue(c, "due"), From: formValue(c, "from")}}
-	if raw := c.FormValue("user"); raw != "" {
-		u, err := a.assignee(c, raw)
+	userID, err := formID(c, "user")
+	if err != nil {
+		return err
+	}
+	if userID != 0 {
+		u, err := a.assignee(c, userID)
 		if err != nil {
 			return err
 		}

@@ -50,6 +50,20 @@ func queryID(c *fiber.Ctx, name string) (int64, error) {
 	return id, nil
 }
 
+// formID reads an optional id from the posted form (0 when absent); a
+// malformed one is a bad request, as in a query.
+func formID(c *fiber.Ctx, name string) (int64, error) {
+	raw := c.FormValue(name)
+	if raw == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.NewError(fiber.StatusBadRequest, "That form has a malformed "+name+". Go back and try again.")
+	}
+	return id, nil
+}
+
 // pageParam reads ?page=, at least 1.
 func pageParam(c *fiber.Ctx) int {
 	n, err := strconv.Atoi(c.Query("page"))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io/fs"
 	"net/http"
 
@@ -17,11 +18,14 @@ type groups struct {
 
 // routes is the table of every route and its middleware. Every request
 // passes loadViewer and checkCSRF; groups add who may enter.
-func (a *App) routes(app *fiber.App) {
+func (a *App) routes(app *fiber.App) error {
 	for _, mw := range a.commonMiddleware() {
 		app.Use(mw)
 	}
-	static, _ := fs.Sub(templates.FS, "static")
+	static, err := fs.Sub(templates.FS, "static")
+	if err != nil {
+		return fmt.Errorf("web: static files: %w", err)
+	}
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 
 	// Operations
@@ -63,4 +67,5 @@ func (a *App) routes(app *fiber.App) {
 	}
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return nil
 }
