@@ -39,27 +39,24 @@ func paramNumber(c *fiber.Ctx, name string) (int, error) {
 // queryID reads an optional positive id from the query string (0 when it
 // is absent); anything else is a bad request.
 func queryID(c *fiber.Ctx, name string) (int64, error) {
-	raw := c.Query(name)
-	if raw == "" {
-		return 0, nil
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.NewError(fiber.StatusBadRequest, "That link has a malformed "+name+". Go back and try again.")
-	}
-	return id, nil
+	return optionalID(c.Query(name), "That link has a malformed "+name+". Go back and try again.")
 }
 
 // formID reads an optional id from the posted form (0 when absent); a
 // malformed one is a bad request, as in a query.
 func formID(c *fiber.Ctx, name string) (int64, error) {
-	raw := c.FormValue(name)
+	return optionalID(c.FormValue(name), "That form has a malformed "+name+". Go back and try again.")
+}
+
+// optionalID parses an optional positive id (0 when raw is empty); a
+// malformed one is a bad request with msg.
+func optionalID(raw, msg string) (int64, error) {
 	if raw == "" {
 		return 0, nil
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fiber.NewError(fiber.StatusBadRequest, "That form has a malformed "+name+". Go back and try again.")
+		return 0, fiber.NewError(fiber.StatusBadRequest, msg)
 	}
 	return id, nil
 }
