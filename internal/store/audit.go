@@ -86,7 +86,7 @@ func ListAudit(ctx context.Context, q sqlx.QueryerContext, f AuditFilter) ([]Aud
 		where = append(where, "(a.actor_id = "+p+" OR (a.entity = 'user' AND a.entity_id = "+p+"::text))")
 	}
 	if f.OrgID != 0 {
-		where = append(where, "a.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = "+arg(f.OrgID)+")")
+		where = append(where, InSubtree("a.org_id", arg(f.OrgID)))
 	}
 	if !f.From.IsZero() {
 		where = append(where, "a.at >= "+arg(f.From))

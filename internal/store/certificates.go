@@ -165,8 +165,7 @@ func (s *Certificates) SubtreeCompletionsWithout(ctx context.Context, f SubtreeF
 	var out []int64
 	err := s.db.SelectContext(ctx, &out, `SELECT cm.id FROM completions cm
 		JOIN users u ON u.id = cm.user_id
-		JOIN org_closure oc ON oc.descendant_id = u.org_id AND oc.ancestor_id = $1
-		WHERE cm.completed_at >= $2 AND cm.completed_at < $3
+		WHERE `+InSubtree("u.org_id", "$1")+` AND cm.completed_at >= $2 AND cm.completed_at < $3
 		  AND NOT EXISTS (SELECT 1 FROM certificates ce WHERE ce.completion_id = cm.id)
 		ORDER BY cm.id`, f.OrgID, f.From, f.To)
 	if err != nil {
@@ -180,8 +179,7 @@ func (s *Certificates) SubtreeCompletionsWithout(ctx context.Context, f SubtreeF
 func (s *Certificates) InSubtree(ctx context.Context, f SubtreeFilter, after int64, limit int) ([]CertificateDetails, error) {
 	var out []CertificateDetails
 	err := s.db.SelectContext(ctx, &out, certificateSelect+`
-		JOIN org_closure oc ON oc.descendant_id = u.org_id AND oc.ancestor_id = $1
-		WHERE cm.completed_at >= $2 AND cm.completed_at < $3 AND cm.id > $4
+		WHERE `+InSubtree("u.org_id", "$1")+` AND cm.completed_at >= $2 AND cm.completed_at < $3 AND cm.id > $4
 		ORDER BY cm.id LIMIT $5`, f.OrgID, f.From, f.To, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: certificates in subtree: %w", err)

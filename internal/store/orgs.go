@@ -117,7 +117,7 @@ func (s *Orgs) Children(ctx context.Context, parentID int64) ([]Org, error) {
 // InSubtree reports whether org lies in the subtree of any of roots.
 func (s *Orgs) InSubtree(ctx context.Context, orgID int64, roots []int64) (bool, error) {
 	var ok bool
-	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM org_closure WHERE descendant_id = $1 AND ancestor_id = ANY($2))`,
+	err := s.db.GetContext(ctx, &ok, `SELECT `+InSubtrees("$1::bigint", "$2"),
 		orgID, int64Array(roots))
 	if err != nil {
 		return false, fmt.Errorf("store: in subtree: %w", err)
@@ -188,7 +188,7 @@ func (s *Orgs) List(ctx context.Context, f OrgFilter) ([]OrgListItem, int, error
 		where = append(where, "o.deactivated_at IS NULL")
 	}
 	if f.Under != 0 {
-		where = append(where, "o.id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = "+arg(f.Under)+")")
+		where = append(where, InSubtree("o.id", arg(f.Under)))
 	}
 	cond := strings.Join(where, " AND ")
 	var total int
@@ -250,7 +250,7 @@ func (s *Orgs) MoveTx(ctx context.Context, tx *sqlx.Tx, id int64, parent *int64)
 	}
 	if parent != nil {
 		var cycle bool
-		err := tx.GetContext(ctx, &cycle, `SELECT EXISTS (SELECT 1 FROM org_closure WHERE ancestor_id = $1 AND descendant_id = $2)`, id, *parent)
+		err := tx.GetContext(ctx, &cycle, `SELECT `+Under("$2::bigint", "$1::bigint"), id, *parent)
 		if err != nil {
 			return fmt.Errorf("store: move organization: %w", err)
 		}
@@ -339,7 +339,7 @@ func likeEscape(s string) string {
 // as the transaction sees the tree.
 func (s *Orgs) InSubtreeTx(ctx context.Context, q sqlx.QueryerContext, orgID, root int64) (bool, error) {
 	var ok bool
-	err := sqlx.GetContext(ctx, q, &ok, `SELECT EXISTS (SELECT 1 FROM org_closure WHERE descendant_id = $1 AND ancestor_id = $2)`, orgID, root)
+	err := sqlx.GetContext(ctx, q, &ok, `SELECT `+Under("$1::bigint", "$2::bigint"), orgID, root)
 	if err != nil {
 		return false, fmt.Errorf("store: in subtree: %w", err)
 	}

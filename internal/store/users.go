@@ -212,7 +212,7 @@ func (s *Users) List(ctx context.Context, f UserFilter) ([]UserListItem, int, er
 		where = append(where, "(u.name ILIKE "+p+" OR u.email ILIKE "+p+")")
 	}
 	if f.OrgID != 0 {
-		where = append(where, "u.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = "+arg(f.OrgID)+")")
+		where = append(where, InSubtree("u.org_id", arg(f.OrgID)))
 	}
 	if f.Role != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role_code = "+arg(f.Role)+")")
