@@ -61,7 +61,9 @@ func NewCluster(t testing.TB) *Cluster {
 }
 
 // Start starts the server and waits until it accepts connections.
-func (c *Cluster) Start() { c.pgctl("start", "-l", filepath.Join(c.data, "server.log"), "-o", c.options()) }
+func (c *Cluster) Start() {
+	c.pgctl("start", "-l", filepath.Join(c.data, "server.log"), "-o", c.options())
+}
 
 // Stop shuts the server down, disconnecting every client.
 func (c *Cluster) Stop() { c.pgctl("stop", "-m", "fast") }
