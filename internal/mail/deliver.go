@@ -189,7 +189,7 @@ func (ps *pass) outcome(o *Outgoing, err error) {
 		}
 		ps.run, ps.runErrs = append(ps.run, o), append(ps.runErrs, err)
 		if ps.runRecipients() >= ps.p.OutageAfter {
-			ps.openCircuit(fmt.Errorf("%d refusals in a row for different recipients: %w", len(ps.run), err))
+			ps.openCircuit(fmt.Errorf("%w: %d refusals in a row for different recipients: %w", ErrUnavailable, len(ps.run), err))
 			for i, r := range ps.run {
 				ps.defer1(r, ps.runErrs[i])
 			}
@@ -251,7 +251,7 @@ func (ps *pass) openCircuit(err error) {
 	ps.open, ps.halt = true, true
 	ps.until = now.Add(ps.s.circuitWait(ps.p, opens))
 	ps.res.Unavailable = true
-	ps.res.Reason = "the mail server is unavailable: " + err.Error()
+	ps.res.Reason = err.Error()
 	ps.lastErr = ""
 	ps.s.log().Warn("mail server unavailable; the queue waits", "until", ps.until, "outages_in_a_row", opens, "err", err)
 	ps.write("open the circuit", func(ctx context.Context) error {

@@ -93,7 +93,8 @@ func (s *Sender) Pass(ctx context.Context) (PassResult, error) {
 	if c.OpenAt(now) {
 		res.Unavailable = true
 		res.Reason = fmt.Sprintf("the mail server is treated as down until %s (%s)", c.OpenUntil.Format(time.RFC3339), c.LastError)
-		n, err := countDue(ctx, s.DB, now, quiet, p.QuietExempt)
+		// what comes due before the circuit closes waits for the server
+		n, err := countDue(ctx, s.DB, *c.OpenUntil, quiet, p.QuietExempt)
 		res.Deferred = n
 		return res, err
 	}
