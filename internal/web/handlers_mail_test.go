@@ -162,7 +162,9 @@ func TestAdminMailBulkRetryAndCircuit(t *testing.T) {
 	tired := park("attempts", 2)
 	db.Exec(`UPDATE mail_circuit SET state = 'open', open_until = now() + interval '1 hour', opens = 2,
 		last_error = 'mail server unavailable: dial tcp 127.0.0.1:25: connect: connection refused', last_error_at = now()`)
-	t.Cleanup(func() { db.Exec(`UPDATE mail_circuit SET state = 'closed', open_until = NULL, opens = 0, last_error = ''`) })
+	t.Cleanup(func() {
+		db.Exec(`UPDATE mail_circuit SET state = 'closed', open_until = NULL, opens = 0, last_error = ''`)
+	})
 
 	admin := newClient(t, app)
 	admin.login(adminEmail, testfix.Password)
