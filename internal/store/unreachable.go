@@ -42,3 +42,19 @@ func Unreachable(err error) bool {
 	return strings.Contains(msg, "bad connection") || strings.Contains(msg, "connection refused") ||
 		strings.Contains(msg, "connection reset") || strings.Contains(msg, "broken pipe")
 }
+
+// UnreachableReason says briefly why the database could not be reached,
+// without addresses: the server's message, the socket error, or a timeout.
+func UnreachableReason(err error) string {
+	var pe *pq.Error
+	var oe *net.OpError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Message
+	case errors.As(err, &oe) && oe.Err != nil:
+		return oe.Err.Error()
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time"
+	}
+	return "connection lost"
+}

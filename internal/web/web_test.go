@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/config"
@@ -36,8 +37,13 @@ func newApp(t testing.TB) *fiber.App { t.Helper(); return newAppAt(t, time.Now) 
 // settings beyond the database's.
 func newAppAt(t testing.TB, now func() time.Time, env ...string) *fiber.App {
 	t.Helper()
-	db := testdb.DB(t)
-	settings := map[string]string{"DATABASE_URL": testdb.URL(t)}
+	return newAppOn(t, testdb.DB(t), testdb.URL(t), now, env...)
+}
+
+// newAppOn is newAppAt on a database of the test's choosing.
+func newAppOn(t testing.TB, db *sqlx.DB, dbURL string, now func() time.Time, env ...string) *fiber.App {
+	t.Helper()
+	settings := map[string]string{"DATABASE_URL": dbURL}
 	for i := 0; i+1 < len(env); i += 2 {
 		settings[env[i]] = env[i+1]
 	}
