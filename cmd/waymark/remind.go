@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -45,13 +45,30 @@ func runRemind(ctx context.Context, _ []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "queued %d message(s)\n", sw.Total())
 	res, err := r.Sender.Pass(ctx)
-	fmt.Fprintf(out, "sent %d, retrying %d, failed %d, dropped %d, held for quiet hours %d\n",
-		res.Sent, res.Retrying, res.Failed, res.Dropped, res.Held)
-	if err == nil && res.Unavailable {
-		err = errors.New("the mail server is unavailable; messages stay queued for the next run")
-	}
-	return err
+	fmt.Fprintf(out, "sent %d, retrying %d, failed %d, dropped %d, waiting for the mail server %d, held for quiet hours %d\n",
+		res.Sent, res.Retrying, res.Failed, res.Dropped, res.Deferred, res.Held)
+	return passOutcome(res, err)
 }
+
+// passOutcome is remind's exit: an error (exit 1, one line) when nothing
+// that was due could be sent or a write could not be recorded; success when
+// everything due went, or some did and the rest retry on their own.
+func passOutcome(res mail.PassResult, err error) error {
+	due := res.Sent + res.Retrying + res.Failed + res.Deferred
+	if res.Sent == 0 && (due > 0 || err != nil) {
+		reason := res.Reason
+		if reason == "" && err != nil {
+			reason = err.Error()
+		}
+		return fmt.Errorf("nothing could be sent (%d due, they stay queued): %s", due, oneLine(reason))
+	}
+	if err != nil {
+		return fmt.Errorf("sent %d, then stopped: %s", res.Sent, oneLine(err.Error()))
+	}
+	return nil
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // startReminders runs the sweep every cfg.RemindInterval (0: never) and the
 // sender every sendEvery, until ctx ends. stop waits for a pass in progress

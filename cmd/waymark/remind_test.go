@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/waymark/waymark/internal/config"
+	"github.com/waymark/waymark/internal/mail/mailtest"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/internal/wiring"
@@ -105,4 +106,53 @@ func TestStartRemindersRunsAndStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	stop()
+}
+
+// `waymark remind` tells cron what happened through its exit code: 0 when
+// everything due was sent, 0 when some was and the rest retries on its own,
+// 1 with a one-line reason when nothing due could be sent.
+func TestRemindExitCodes(t *testing.T) {
+	db := testdb.DB(t)
+	srv := mailtest.Start(t, mailtest.Options{})
+	t.Setenv("DATABASE_URL", testdb.URL(t))
+	t.Setenv("SMTP_URL", srv.URL().String())
+	t.Setenv("TZ", daytimeTZ())
+	t.Cleanup(func() {
+		db.Exec(`UPDATE mail_circuit SET state = 'closed', open_until = NULL, opens = 0`)
+	})
+	org := testfix.Org(t, db, "Exit codes unit", "police_department", "Suffolk", 0)
+	course, _ := testfix.CourseRow(t, db, "Exit codes course")
+	due := func(name string) string {
+		user, email := testfix.User(t, db, org, testfix.UserSpec{Name: name})
+		testfix.AssignmentRow(t, db, testfix.AssignmentSpec{UserID: user, CourseID: course, DueAt: time.Now().Add(50 * time.Hour)})
+		return email
+	}
+	remind := func() (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), []string{"remind"}, &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+
+	due("All Sent")
+	if code, out, errOut := remind(); code != 0 || !strings.Contains(out, "sent 1, retrying 0") {
+		t.Fatalf("all sent: exit %d\n%s%s", code, out, errOut)
+	}
+
+	due("Sent Too")
+	srv.Script(due("Busy Inbox"), 451)
+	if code, out, errOut := remind(); code != 0 || !strings.Contains(out, "sent 1, retrying 1") {
+		t.Fatalf("some retrying: exit %d\n%s%s", code, out, errOut)
+	}
+
+	due("Nobody Home")
+	srv.Stop()
+	code, out, errOut := remind()
+	if code != 1 || !strings.Contains(out, "sent 0,") || !strings.Contains(errOut, "nothing could be sent") ||
+		strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, "connection refused") {
+		t.Fatalf("none could be sent: exit %d\n%s%s", code, out, errOut)
+	}
+	t.Logf("none could be sent: %s", strings.TrimSpace(errOut))
+	if code, _, errOut := remind(); code != 1 || !strings.Contains(errOut, "treated as down") {
+		t.Fatalf("a run while the circuit is open: exit %d %s", code, errOut)
+	}
 }

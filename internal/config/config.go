@@ -38,6 +38,16 @@ type Config struct {
 	// which `serve` also answers the benchmark's plaintext ceiling and
 	// pprof. Only loopback is accepted: it is never reachable from outside.
 	BenchAddr string
+	// The mail sender: MailRetryBase (MAIL_RETRY_BASE, default 1m) is the
+	// first retry's wait, doubling per attempt and per outage in a row;
+	// MailLease (MAIL_LEASE, default 1m) how long a claimed message stays
+	// held after its sender's last renewal; MailBatch (MAIL_BATCH, default
+	// 50) rows claimed at once; MailWorkers (MAIL_WORKERS, default 4)
+	// messages in flight, one SMTP connection each.
+	MailRetryBase time.Duration
+	MailLease     time.Duration
+	MailBatch     int
+	MailWorkers   int
 }
 
 // Secure reports whether cookies must carry the Secure flag.
@@ -107,10 +117,35 @@ func Load(getenv Getenv) (*Config, error) {
 	if c.BenchAddr = get("BENCH_ADDR", ""); c.BenchAddr != "" && !loopback(c.BenchAddr) {
 		errs = append(errs, errors.New("BENCH_ADDR must be a loopback address such as 127.0.0.1:3901"))
 	}
+	errs = append(errs, c.loadMail(get)...)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("config: %w", errors.Join(errs...))
 	}
 	return c, nil
+}
+
+// loadMail reads the sender's settings.
+func (c *Config) loadMail(get func(name, def string) string) []error {
+	var errs []error
+	duration := func(name, def string, lo, hi time.Duration) time.Duration {
+		d, err := time.ParseDuration(get(name, def))
+		if err != nil || d < lo || d > hi {
+			errs = append(errs, fmt.Errorf("%s must be a duration from %v to %v such as %s", name, lo, hi, def))
+		}
+		return d
+	}
+	count := func(name, def string, lo, hi int) int {
+		n, err := strconv.Atoi(get(name, def))
+		if err != nil || n < lo || n > hi {
+			errs = append(errs, fmt.Errorf("%s must be a whole number from %d to %d", name, lo, hi))
+		}
+		return n
+	}
+	c.MailRetryBase = duration("MAIL_RETRY_BASE", "1m", time.Second, 6*time.Hour)
+	c.MailLease = duration("MAIL_LEASE", "1m", time.Second, time.Hour)
+	c.MailBatch = count("MAIL_BATCH", "50", 1, 1000)
+	c.MailWorkers = count("MAIL_WORKERS", "4", 1, 64)
+	return errs
 }
 
 // loopback reports whether addr is host:port on a loopback IP.

@@ -3,6 +3,7 @@ package config_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/waymark/waymark/internal/config"
 )
@@ -74,6 +75,28 @@ func TestBenchAddrOnlyOnLoopback(t *testing.T) {
 		}
 		if err == nil && c.BenchAddr != addr {
 			t.Errorf("BENCH_ADDR=%q read as %q", addr, c.BenchAddr)
+		}
+	}
+}
+
+func TestMailSenderSettings(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MailRetryBase != time.Minute || c.MailLease != time.Minute || c.MailBatch != 50 || c.MailWorkers != 4 {
+		t.Fatalf("mail defaults wrong: %v %v %d %d", c.MailRetryBase, c.MailLease, c.MailBatch, c.MailWorkers)
+	}
+	c, err = config.Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db", "MAIL_RETRY_BASE": "30s", "MAIL_LEASE": "2m",
+		"MAIL_BATCH": "20", "MAIL_WORKERS": "8"}))
+	if err != nil || c.MailRetryBase != 30*time.Second || c.MailLease != 2*time.Minute || c.MailBatch != 20 || c.MailWorkers != 8 {
+		t.Fatalf("mail settings not read: %v %+v", err, c)
+	}
+	_, err = config.Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db", "MAIL_RETRY_BASE": "soon", "MAIL_LEASE": "0s",
+		"MAIL_BATCH": "0", "MAIL_WORKERS": "many"}))
+	for _, name := range []string{"MAIL_RETRY_BASE", "MAIL_LEASE", "MAIL_BATCH", "MAIL_WORKERS"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
 		}
 	}
 }

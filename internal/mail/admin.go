@@ -106,8 +106,8 @@ func (o *Outbox) Retry(ctx context.Context, id, actorID int64) error {
 		if before.Status != "failed" {
 			return ErrNotFailed
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE email_outbox SET status = 'queued', attempts = 0, next_attempt_at = $2, last_error = ''
-			WHERE id = $1`, id, o.Now()); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE email_outbox SET status = 'queued', attempts = 0, next_attempt_at = $2, last_error = '',
+			failed_reason = '' WHERE id = $1`, id, o.Now()); err != nil {
 			return fmt.Errorf("mail: retry %d: %w", id, err)
 		}
 		return store.Audit(ctx, tx, store.AuditEntry{ActorID: &actorID, Action: "mail.retry", Entity: "email_outbox",
@@ -115,3 +115,45 @@ func (o *Outbox) Retry(ctx context.Context, id, actorID int64) error {
 			After: map[string]any{"status": "queued", "attempts": 0, "kind": before.Kind}})
 	})
 }
+
+// Reason is one reason messages were parked as failed ("smtp 550": the
+// server's reply code; "attempts": out of tries) and how many it holds.
+type Reason struct {
+	Reason string `db:"failed_reason"`
+	N      int    `db:"n"`
+}
+
+// FailedReasons counts parked messages by reason, largest first.
+func (o *Outbox) FailedReasons(ctx context.Context) ([]Reason, error) {
+	var rs []Reason
+	err := o.DB.SelectContext(ctx, &rs, `SELECT failed_reason, count(*) AS n FROM email_outbox
+		WHERE status = 'failed' GROUP BY failed_reason ORDER BY n DESC, failed_reason`)
+	if err != nil {
+		return nil, fmt.Errorf("mail: failed reasons: %w", err)
+	}
+	return rs, nil
+}
+
+// RetryReason queues again, with fresh attempts, every message parked for
+// reason, records who did it (one audit entry with the count and the ids)
+// in the same transaction, and returns how many.
+func (o *Outbox) RetryReason(ctx context.Context, reason string, actorID int64) (int, error) {
+	var ids []int64
+	err := store.InTx(ctx, o.DB, func(tx *sqlx.Tx) error {
+		if err := tx.SelectContext(ctx, &ids, `UPDATE email_outbox SET status = 'queued', attempts = 0, next_attempt_at = $2,
+			last_error = '', failed_reason = ''
+			WHERE status = 'failed' AND failed_reason = $1 RETURNING id`, reason, o.Now()); err != nil {
+			return fmt.Errorf("mail: retry %q: %w", reason, err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		return store.Audit(ctx, tx, store.AuditEntry{ActorID: &actorID, Action: "mail.retry_bulk", Entity: "email_outbox",
+			EntityID: reason, Before: map[string]any{"status": "failed", "failed_reason": reason, "count": len(ids)},
+			After: map[string]any{"status": "queued", "attempts": 0, "count": len(ids), "ids": ids}})
+	})
+	return len(ids), err
+}
+
+// Circuit is the senders' view of the mail server, for the admin page.
+func (o *Outbox) Circuit(ctx context.Context) (Circuit, error) { return loadCircuit(ctx, o.DB) }

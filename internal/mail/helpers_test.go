@@ -38,14 +38,16 @@ var boston, _ = time.LoadLocation("America/New_York")
 // noon is a weekday noon in Boston: outside quiet hours.
 var noon = time.Date(2026, 3, 10, 12, 0, 0, 0, boston)
 
-// freshOutbox empties the package database's outbox: every sender pass
-// takes all due rows, so each test starts from nothing.
+// freshOutbox empties the package database's outbox and closes the
+// circuit: every sender pass takes all due rows, so each test starts from
+// nothing.
 func freshOutbox(t *testing.T) *sqlx.DB { return freshOutboxTB(t) }
 
 func freshOutboxTB(t testing.TB) *sqlx.DB {
 	t.Helper()
 	db := testdb.DB(t)
-	if _, err := db.Exec(`DELETE FROM email_outbox`); err != nil {
+	if _, err := db.Exec(`DELETE FROM email_outbox;
+		UPDATE mail_circuit SET state = 'closed', open_until = NULL, opens = 0, last_error = '', last_error_at = NULL`); err != nil {
 		t.Fatal(err)
 	}
 	return db

@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -10,7 +11,14 @@ import (
 	"github.com/waymark/waymark/templates"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
+// TestMain runs the package's tests, or, when the kill -9 test re-executes
+// this binary as a sender process, only that sender (faults_kill_test.go).
+func TestMain(m *testing.M) {
+	if os.Getenv(senderChildEnv) != "" {
+		os.Exit(runSenderChild())
+	}
+	testdb.Main(m)
+}
 
 func TestEnqueueIsIdempotentPerKey(t *testing.T) {
 	db := testdb.DB(t)

@@ -32,14 +32,15 @@ type Outgoing struct {
 	Drop     string            `db:"-"`
 }
 
-// claim leases up to n due rows for this process: it bumps next_attempt_at
-// to until and counts the attempt, in one short statement, skipping rows
-// another sender holds. A process that dies after claiming loses nothing:
-// the rows come due again when the lease ends.
-func claim(ctx context.Context, db sqlx.QueryerContext, now, until time.Time, n int, quiet bool, exempt []string) ([]*Outgoing, error) {
+// claim leases up to n due rows to owner (one send pass): it bumps
+// next_attempt_at to until and counts the attempt, in one short statement,
+// skipping rows another sender holds. The owner renews the lease while it
+// works (heartbeat); a process that dies after claiming loses nothing: the
+// rows come due again one lease after its last renewal.
+func claim(ctx context.Context, db sqlx.QueryerContext, owner string, now, until time.Time, n int, quiet bool, exempt []string) ([]*Outgoing, error) {
 	var rows []*Outgoing
 	err := sqlx.SelectContext(ctx, db, &rows, `UPDATE email_outbox o
-		SET next_attempt_at = $2, attempts = o.attempts + 1
+		SET next_attempt_at = $2, attempts = o.attempts + 1, claimed_by = $6
 		FROM (SELECT id FROM email_outbox
 		      WHERE status = 'queued' AND next_attempt_at <= $1 AND (NOT $4 OR kind = ANY($5))
 		      ORDER BY next_attempt_at, id LIMIT $3
@@ -47,7 +48,7 @@ func claim(ctx context.Context, db sqlx.QueryerContext, now, until time.Time, n 
 		WHERE o.id = c.id
 		RETURNING o.id, o.dedupe_key, o.kind, o.user_id, o.assignment_id, o.to_addr, o.subject,
 		          o.text_body, o.html_body, o.headers, o.attempts, o.created_at`,
-		now, until, n, quiet, pq.Array(exempt))
+		now, until, n, quiet, pq.Array(exempt), owner)
 	if err != nil {
 		return nil, fmt.Errorf("mail: claim: %w", err)
 	}
@@ -70,38 +71,35 @@ func holdForQuietHours(ctx context.Context, db sqlx.ExecerContext, now, end time
 	return res.RowsAffected()
 }
 
-// markSent records delivered rows, storing bodies rendered at send time.
-func markSent(ctx context.Context, db *sqlx.DB, now time.Time, sent []*Outgoing) error {
-	if len(sent) == 0 {
-		return nil
+// heartbeat renews the lease of every row owner still holds.
+func heartbeat(ctx context.Context, db sqlx.ExecerContext, owner string, until time.Time) error {
+	if _, err := db.ExecContext(ctx, `UPDATE email_outbox SET next_attempt_at = $2
+		WHERE claimed_by = $1 AND status = 'queued'`, owner, until); err != nil {
+		return fmt.Errorf("mail: renew leases: %w", err)
 	}
-	var ids, rids []int64
-	var tos, subjects, texts, htmls []string
-	for _, o := range sent {
-		ids = append(ids, o.ID)
-		if o.Rendered {
-			rids = append(rids, o.ID)
-			tos, subjects, texts, htmls = append(tos, o.To), append(subjects, o.Subject), append(texts, o.Text), append(htmls, o.HTML)
-		}
-	}
-	tx, err := db.BeginTxx(ctx, nil)
+	return nil
+}
+
+// countDue counts the rows a pass would take now.
+func countDue(ctx context.Context, db sqlx.QueryerContext, now time.Time, quiet bool, exempt []string) (int, error) {
+	var n int
+	err := sqlx.GetContext(ctx, db, &n, `SELECT count(*) FROM email_outbox
+		WHERE status = 'queued' AND next_attempt_at <= $1 AND (NOT $2 OR kind = ANY($3))`, now, quiet, pq.Array(exempt))
 	if err != nil {
-		return fmt.Errorf("mail: record sent: %w", err)
+		return 0, fmt.Errorf("mail: count due: %w", err)
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE email_outbox SET status = 'sent', sent_at = $2, last_error = ''
-		WHERE id = ANY($1) AND status = 'queued'`, pq.Array(ids), now); err != nil {
-		return fmt.Errorf("mail: record sent: %w", err)
-	}
-	if len(rids) > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE email_outbox o
-			SET to_addr = r.to_addr, subject = r.subject, text_body = r.text_body, html_body = r.html_body
-			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(id, to_addr, subject, text_body, html_body)
-			WHERE o.id = r.id`, pq.Array(rids), pq.Array(tos), pq.Array(subjects), pq.Array(texts), pq.Array(htmls)); err != nil {
-			return fmt.Errorf("mail: store rendered bodies: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
+	return n, nil
+}
+
+// markSent records one delivered row the moment the server accepted it,
+// storing a body rendered at send time. It does not ask who holds the row:
+// the message went out, whoever's lease it was.
+func markSent(ctx context.Context, db sqlx.ExecerContext, now time.Time, o *Outgoing) error {
+	_, err := db.ExecContext(ctx, `UPDATE email_outbox SET status = 'sent', sent_at = $2, last_error = '', claimed_by = NULL,
+		to_addr = CASE WHEN $3 THEN $4 ELSE to_addr END, subject = CASE WHEN $3 THEN $5 ELSE subject END,
+		text_body = CASE WHEN $3 THEN $6 ELSE text_body END, html_body = CASE WHEN $3 THEN $7 ELSE html_body END
+		WHERE id = $1 AND status = 'queued'`, o.ID, now, o.Rendered, o.To, o.Subject, o.Text, o.HTML)
+	if err != nil {
 		return fmt.Errorf("mail: record sent: %w", err)
 	}
 	return nil
@@ -116,7 +114,7 @@ func markDropped(ctx context.Context, db sqlx.ExecerContext, rows []*Outgoing) e
 	for i, o := range rows {
 		ids[i], reasons[i] = o.ID, o.Drop
 	}
-	_, err := db.ExecContext(ctx, `UPDATE email_outbox o SET status = 'dropped', last_error = r.reason
+	_, err := db.ExecContext(ctx, `UPDATE email_outbox o SET status = 'dropped', last_error = r.reason, claimed_by = NULL
 		FROM unnest($1::bigint[], $2::text[]) AS r(id, reason)
 		WHERE o.id = r.id AND o.status = 'queued'`, pq.Array(ids), pq.Array(reasons))
 	if err != nil {
@@ -125,23 +123,28 @@ func markDropped(ctx context.Context, db sqlx.ExecerContext, rows []*Outgoing) e
 	return nil
 }
 
-// markFailed records one failed delivery: parked as failed when permanent
-// or out of attempts, else queued again at retryAt.
-func markFailed(ctx context.Context, db sqlx.ExecerContext, o *Outgoing, park bool, retryAt time.Time, msg string) error {
+// markFailed records one failed try of a row owner holds: parked as failed
+// (with reason) when permanent or out of attempts, else queued again at
+// retryAt.
+func markFailed(ctx context.Context, db sqlx.ExecerContext, owner string, o *Outgoing, reason string, retryAt time.Time, msg string) error {
 	status := "queued"
-	if park {
+	if reason != "" {
 		status = "failed"
 	}
-	_, err := db.ExecContext(ctx, `UPDATE email_outbox SET status = $2, next_attempt_at = $3, last_error = $4
-		WHERE id = $1 AND status = 'queued'`, o.ID, status, retryAt, truncate(msg, 1000))
+	_, err := db.ExecContext(ctx, `UPDATE email_outbox SET status = $2, next_attempt_at = $3, last_error = $4, failed_reason = $6,
+		claimed_by = NULL
+		WHERE id = $1 AND status = 'queued' AND claimed_by = $5`, o.ID, status, retryAt, truncate(msg, 1000), owner, reason)
 	if err != nil {
 		return fmt.Errorf("mail: record failure of %d: %w", o.ID, err)
 	}
 	return nil
 }
 
-// release hands claimed rows back untried: the attempt is not counted.
-func release(ctx context.Context, db sqlx.ExecerContext, rows []*Outgoing, at time.Time, msg string) error {
+// release hands rows owner holds back, due at at: with refund the try is
+// not counted (never tried, or stopped by an outage). It ignores rows
+// owner no longer holds, so trying it again after a lost reply changes
+// nothing.
+func release(ctx context.Context, db sqlx.ExecerContext, owner string, rows []*Outgoing, at time.Time, msg string, refund bool) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -149,11 +152,24 @@ func release(ctx context.Context, db sqlx.ExecerContext, rows []*Outgoing, at ti
 	for i, o := range rows {
 		ids[i] = o.ID
 	}
-	_, err := db.ExecContext(ctx, `UPDATE email_outbox SET next_attempt_at = $2, attempts = greatest(attempts - 1, 0),
-		last_error = CASE WHEN $3 = '' THEN last_error ELSE $3 END
-		WHERE id = ANY($1) AND status = 'queued'`, pq.Array(ids), at, truncate(msg, 1000))
+	_, err := db.ExecContext(ctx, `UPDATE email_outbox SET next_attempt_at = $2,
+		attempts = CASE WHEN $5 THEN greatest(attempts - 1, 0) ELSE attempts END,
+		last_error = CASE WHEN $3 = '' THEN last_error ELSE $3 END, claimed_by = NULL
+		WHERE id = ANY($1) AND status = 'queued' AND claimed_by = $4`, pq.Array(ids), at, truncate(msg, 1000), owner, refund)
 	if err != nil {
 		return fmt.Errorf("mail: release: %w", err)
+	}
+	return nil
+}
+
+// releaseRest hands back, untried, every row owner still holds except
+// keep (rows sent whose record could not be written): a claim whose reply
+// was lost leaves rows nobody else knows of.
+func releaseRest(ctx context.Context, db sqlx.ExecerContext, owner string, keep []int64, at time.Time) error {
+	_, err := db.ExecContext(ctx, `UPDATE email_outbox SET next_attempt_at = $2, attempts = greatest(attempts - 1, 0), claimed_by = NULL
+		WHERE claimed_by = $1 AND status = 'queued' AND NOT (id = ANY($3))`, owner, at, pq.Array(keep))
+	if err != nil {
+		return fmt.Errorf("mail: release the rest: %w", err)
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -18,25 +17,38 @@ import (
 // Policy is how the sender paces, retries and gives up.
 type Policy struct {
 	MaxAttempts int           // a message is parked as failed after this many tries
-	BaseDelay   time.Duration // first retry after about this long, doubling each time
+	BaseDelay   time.Duration // first retry after about this long, doubling each time (MAIL_RETRY_BASE)
 	MaxDelay    time.Duration // retries are never further apart than this
-	Lease       time.Duration // how long a claimed row is held before another sender may take it
-	Batch       int           // rows claimed per statement
-	Workers     int           // messages in flight at once
+	Lease       time.Duration // a claim lasts this long past its holder's last renewal (MAIL_LEASE)
+	Batch       int           // rows claimed per statement (MAIL_BATCH)
+	Workers     int           // messages in flight at once, one connection each (MAIL_WORKERS)
+	// OutageAfter is how many 4xx replies in a row, for as many different
+	// recipients, mean the server (not the messages) is in trouble.
+	OutageAfter int
+	// CircuitMax caps the wait of an open circuit before the next probe.
+	CircuitMax time.Duration
+	// RecordFor is how long a database write is tried again through a blip
+	// before the pass gives up (real time, not Now).
+	RecordFor   time.Duration
 	Quiet       QuietHours
 	QuietExempt []string // kinds a person is waiting for right now (a password reset)
 }
 
-// DefaultPolicy is 8 attempts, 1 minute doubling to at most 6 hours, quiet
-// hours 21:00–07:00 in loc, invitations and password resets exempt.
+// DefaultPolicy is 8 attempts, 1 minute doubling to at most 6 hours, a
+// 1-minute lease, an outage after 3 refusals in a row (probed again after
+// at most 5 minutes), quiet hours 21:00–07:00 in loc, invitations and
+// password resets exempt.
 func DefaultPolicy(loc *time.Location) Policy {
-	return Policy{MaxAttempts: 8, BaseDelay: time.Minute, MaxDelay: 6 * time.Hour, Lease: 10 * time.Minute,
-		Batch: 50, Workers: 4, Quiet: DefaultQuietHours(loc), QuietExempt: []string{"invite", "reset"}}
+	return Policy{MaxAttempts: 8, BaseDelay: time.Minute, MaxDelay: 6 * time.Hour, Lease: time.Minute,
+		Batch: 50, Workers: 4, OutageAfter: 3, CircuitMax: 5 * time.Minute, RecordFor: 30 * time.Second,
+		Quiet: DefaultQuietHours(loc), QuietExempt: []string{"invite", "reset"}}
 }
 
 // Sender delivers the outbox. Several senders (in several processes) may
-// run at once: rows are claimed with FOR UPDATE SKIP LOCKED and leased, then
-// sent outside any transaction, then recorded.
+// run at once: rows are claimed with FOR UPDATE SKIP LOCKED and leased to
+// the pass, sent outside any transaction, and each recorded the moment its
+// outcome is known, so a crash resends at most the messages in flight (one
+// per connection).
 type Sender struct {
 	DB        *sqlx.DB
 	Transport Transport
@@ -55,19 +67,37 @@ type Sender struct {
 // PassResult counts what one pass did.
 type PassResult struct {
 	Sent, Retrying, Failed, Dropped int
+	Deferred                        int   // due but not tried because of an outage (no attempt spent)
 	Held                            int64 // moved to the end of quiet hours
-	Unavailable                     bool  // the pass stopped early: the server could not be reached
+	Unavailable                     bool  // the server could not be reached: the circuit is open
+	Reason                          string
 }
 
 var errNotTried = errors.New("not tried")
 
 // Pass sends every message that is due, batch by batch, and returns when
-// none is left, the server is unavailable or ctx ends.
+// none is left, the server is unavailable (the circuit opens, or is open
+// already), a write cannot be recorded, or ctx ends.
 func (s *Sender) Pass(ctx context.Context) (PassResult, error) {
 	var res PassResult
 	p := s.policy()
 	now := s.Now()
 	quiet := p.Quiet.Inside(now)
+	var c Circuit
+	if err := s.retryDB(ctx, p, "read the circuit", func(ctx context.Context) (err error) {
+		c, err = loadCircuit(ctx, s.DB)
+		return err
+	}); err != nil {
+		return res, err
+	}
+	if c.OpenAt(now) {
+		res.Unavailable = true
+		res.Reason = fmt.Sprintf("the mail server is treated as down until %s (%s)", c.OpenUntil.Format(time.RFC3339), c.LastError)
+		// what comes due before the circuit closes waits for the server
+		n, err := countDue(ctx, s.DB, *c.OpenUntil, quiet, p.QuietExempt)
+		res.Deferred = n
+		return res, err
+	}
 	if quiet {
 		n, err := holdForQuietHours(ctx, s.DB, now, p.Quiet.Next(now), p.QuietExempt)
 		if err != nil {
@@ -80,133 +110,43 @@ func (s *Sender) Pass(ctx context.Context) (PassResult, error) {
 			ic.CloseIdle()
 		}
 	}()
-	for ctx.Err() == nil {
+	ps := newPass(ctx, s, p, c, &res)
+	defer ps.cancel()
+	stop := ps.renewLeases()
+	for ctx.Err() == nil && !ps.stopped() {
 		now := s.Now()
-		batch, err := claim(ctx, s.DB, now, now.Add(p.Lease), p.Batch, quiet, p.QuietExempt)
-		if err != nil || len(batch) == 0 {
-			return res, err
+		var batch []*Outgoing
+		err := s.retryDB(ctx, p, "claim", func(ctx context.Context) (err error) {
+			batch, err = claim(ctx, s.DB, ps.owner, now, now.Add(p.Lease), p.Batch, quiet, p.QuietExempt)
+			return err
+		})
+		if err != nil {
+			ps.fail(err)
+			break
 		}
-		if err := s.deliver(ctx, p, batch, &res); err != nil || res.Unavailable {
-			return res, err
+		if len(batch) == 0 {
+			break
 		}
+		ps.deliver(batch)
 	}
-	return res, nil
-}
-
-// deliver prepares, sends and records one claimed batch.
-func (s *Sender) deliver(ctx context.Context, p Policy, batch []*Outgoing, res *PassResult) error {
-	// Recording must survive a shutdown that cancels ctx mid-batch.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	if s.Prepare != nil {
-		if err := s.Prepare(ctx, batch); err != nil {
-			return errors.Join(err, release(rctx, s.DB, batch, s.Now().Add(p.BaseDelay), ""))
-		}
-	}
-	var send, drop []*Outgoing
-	for _, o := range batch {
-		switch {
-		case o.Drop != "":
-			drop = append(drop, o)
-		case o.Text == "" && o.HTML == "":
-			o.Drop = "nothing to send: the message has no body"
-			drop = append(drop, o)
-		default:
-			send = append(send, o)
-		}
-	}
-	if err := markDropped(rctx, s.DB, drop); err != nil {
-		return err
-	}
-	res.Dropped += len(drop)
-	errs := s.sendAll(ctx, p, send)
-	return s.record(rctx, p, send, errs, res)
-}
-
-// sendAll sends with p.Workers in flight; once the server is unavailable or
-// ctx ends, the rest are left untried.
-func (s *Sender) sendAll(ctx context.Context, p Policy, send []*Outgoing) []error {
-	errs := make([]error, len(send))
-	var mu sync.Mutex
-	stopped := false
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < p.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				mu.Lock()
-				skip := stopped
-				mu.Unlock()
-				if skip || ctx.Err() != nil {
-					errs[i] = errNotTried
-					continue
-				}
-				err := s.Transport.Send(ctx, s.envelope(send[i]))
-				if errors.Is(err, ErrUnavailable) {
-					mu.Lock()
-					stopped = true
-					mu.Unlock()
-				}
-				errs[i] = err
-			}
-		}()
-	}
-	for i := range send {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	return errs
-}
-
-// record writes each outcome: sent; failed for good (5xx, or out of
-// attempts); queued again after a backoff; or released untried.
-func (s *Sender) record(ctx context.Context, p Policy, send []*Outgoing, errs []error, res *PassResult) error {
-	now := s.Now()
-	var sent, untried []*Outgoing
-	var all []error
-	for i, o := range send {
-		err := errs[i]
-		switch {
-		case err == nil:
-			sent = append(sent, o)
-		case errors.Is(err, errNotTried):
-			untried = append(untried, o)
-		default:
-			if errors.Is(err, ErrUnavailable) && !res.Unavailable {
-				res.Unavailable = true
-				s.log().Warn("mail server unavailable; the queue waits", "err", err)
-			}
-			park := errors.Is(err, ErrPermanent) || o.Attempts >= p.MaxAttempts
-			if park {
-				res.Failed++
-				s.log().Warn("mail parked as failed", "outbox_id", o.ID, "kind", o.Kind, "attempts", o.Attempts, "permanent", errors.Is(err, ErrPermanent))
-			} else {
-				res.Retrying++
-			}
-			all = append(all, markFailed(ctx, s.DB, o, park, now.Add(s.backoff(p, o.Attempts)), err.Error()))
-		}
-	}
-	all = append(all, markSent(ctx, s.DB, now, sent))
-	res.Sent += len(sent)
-	retryAt := now
-	if res.Unavailable {
-		retryAt = now.Add(p.BaseDelay)
-	}
-	all = append(all, release(ctx, s.DB, untried, retryAt, ""))
-	return errors.Join(all...)
+	stop()
+	ps.finish()
+	return res, ps.err()
 }
 
 // backoff is the wait before try attempts+1: BaseDelay doubled per attempt,
 // capped at MaxDelay, with jitter in [half, full].
 func (s *Sender) backoff(p Policy, attempts int) time.Duration {
-	d := p.BaseDelay
-	for i := 1; i < attempts && d < p.MaxDelay; i++ {
+	return s.doubling(p.BaseDelay, p.MaxDelay, attempts)
+}
+
+// doubling is base doubled n-1 times, capped, with jitter in [half, full].
+func (s *Sender) doubling(base, limit time.Duration, n int) time.Duration {
+	d := base
+	for i := 1; i < n && d < limit; i++ {
 		d *= 2
 	}
-	d = min(d, p.MaxDelay)
+	d = min(d, limit)
 	j := rand.Float64
 	if s.Jitter != nil {
 		j = s.Jitter
@@ -240,6 +180,15 @@ func (s *Sender) policy() Policy {
 	}
 	if p.Workers <= 0 {
 		p.Workers = d.Workers
+	}
+	if p.OutageAfter <= 0 {
+		p.OutageAfter = d.OutageAfter
+	}
+	if p.CircuitMax <= 0 {
+		p.CircuitMax = d.CircuitMax
+	}
+	if p.RecordFor <= 0 {
+		p.RecordFor = d.RecordFor
 	}
 	return p
 }

@@ -1,8 +1,9 @@
 package mail
 
 // This is the only file that uses gopkg.in/mail.v2: MIME composition (for
-// SMTP and for .eml files) and the SMTP client. Swapping the library touches
-// this file alone.
+// SMTP and for .eml files). Swapping the library touches this file alone.
+// The SMTP conversation (net/smtp, with a deadline on every step) is in
+// smtpconn.go.
 
 import (
 	"context"
@@ -10,13 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	netmail "net/mail"
 	"net/textproto"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	gomail "gopkg.in/mail.v2"
@@ -25,15 +26,21 @@ import (
 // SMTPOptions are settings SMTP_URL does not carry.
 type SMTPOptions struct {
 	TLSConfig *tls.Config   // nil: verify the server's name against the system roots
-	Timeout   time.Duration // per connection and per message; default 10s
+	Timeout   time.Duration // per SMTP step (dial, greeting, each command and reply); default 10s
 	PoolSize  int           // connections kept open during a pass; default 4
 }
 
 // SMTP sends through an SMTP server, reusing connections within a pass.
+// The conversation itself is in smtpconn.go (net/smtp): every step has its
+// own deadline, and a failure is classified by the step it happened in.
 type SMTP struct {
-	dialMu sync.Mutex // gomail's Dial picks the AUTH mechanism on first use
-	dialer *gomail.Dialer
-	idle   chan gomail.SendCloser
+	host, addr string
+	ssl        bool
+	startTLS   startTLSPolicy
+	user, pass string
+	tlsConfig  *tls.Config
+	timeout    time.Duration
+	idle       chan *smtpConn
 }
 
 // NewSMTP configures the client from SMTP_URL:
@@ -54,33 +61,39 @@ func NewSMTP(u *url.URL, opts SMTPOptions) (*SMTP, error) {
 		}
 		port = n
 	}
-	d := &gomail.Dialer{Host: u.Hostname(), Port: port, SSL: u.Scheme == "smtps", TLSConfig: opts.TLSConfig,
-		Timeout: opts.Timeout, RetryFailure: false}
-	if d.Timeout == 0 {
-		d.Timeout = 10 * time.Second
+	s := &SMTP{host: u.Hostname(), addr: net.JoinHostPort(u.Hostname(), strconv.Itoa(port)), ssl: u.Scheme == "smtps",
+		tlsConfig: opts.TLSConfig, timeout: opts.Timeout}
+	if s.timeout <= 0 {
+		s.timeout = 10 * time.Second
+	}
+	if s.tlsConfig == nil {
+		s.tlsConfig = &tls.Config{ServerName: s.host, MinVersion: tls.VersionTLS12}
 	}
 	if u.User != nil {
-		d.Username = u.User.Username()
-		d.Password, _ = u.User.Password()
+		s.user = u.User.Username()
+		s.pass, _ = u.User.Password()
 	}
 	switch mode := u.Query().Get("tls"); mode {
 	case "", "opportunistic", "starttls":
-		d.StartTLSPolicy = gomail.OpportunisticStartTLS
+		s.startTLS = startTLSOpportunistic
 	case "required", "mandatory":
-		d.StartTLSPolicy = gomail.MandatoryStartTLS
+		s.startTLS = startTLSRequired
 	case "none", "off":
-		d.StartTLSPolicy = gomail.NoStartTLS
+		s.startTLS = startTLSNone
 	default:
 		return nil, fmt.Errorf("mail: SMTP_URL tls=%q: use opportunistic, required or none", mode)
 	}
 	if opts.PoolSize <= 0 {
 		opts.PoolSize = 4
 	}
-	return &SMTP{dialer: d, idle: make(chan gomail.SendCloser, opts.PoolSize)}, nil
+	s.idle = make(chan *smtpConn, opts.PoolSize)
+	return s, nil
 }
 
-// Send delivers e over a pooled connection, dialing when none is idle. A
-// pooled connection that died while idle is replaced once.
+// Send delivers e over a pooled connection, dialing when none is idle.
+// Only a pooled connection found dead before MAIL FROM was accepted is
+// replaced and the message tried again at once: after that the server may
+// hold a transaction, and after DATA it may have the message.
 func (s *SMTP) Send(ctx context.Context, e Envelope) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%w: %w", ErrTemporary, err)
@@ -95,46 +108,59 @@ func (s *SMTP) Send(ctx context.Context, e Envelope) error {
 	}
 	msg := compose(e)
 	for try := 0; ; try++ {
-		conn, pooled, err := s.conn()
+		conn, pooled, err := s.conn(ctx)
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+			return classifyDial(err)
 		}
-		err = conn.Send(from.Address, []string{to.Address}, msg)
+		st, err := conn.send(from.Address, to.Address, msg)
 		if err == nil {
 			s.put(conn)
 			return nil
 		}
-		conn.Close()
+		conn.close()
 		var reply *textproto.Error
-		if errors.As(err, &reply) {
-			if reply.Code >= 500 {
-				return fmt.Errorf("%w: %w", ErrPermanent, err)
-			}
-			return fmt.Errorf("%w: %w", ErrTemporary, err)
-		}
-		if !pooled || try > 0 {
-			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		switch {
+		case st == stepMail && pooled && try == 0 && (!errors.As(err, &reply) || reply.Code == 421):
+			continue // the idle connection had died or timed out: nothing reached the server
+		case errors.As(err, &reply):
+			return classifyReply(reply, err)
+		case st == stepBody:
+			return fmt.Errorf("%w: %w: %w", ErrUnavailable, errOutcomeUnknown, err)
+		default:
+			return fmt.Errorf("%w: %s: %w", ErrUnavailable, st, err)
 		}
 	}
 }
 
-func (s *SMTP) conn() (gomail.SendCloser, bool, error) {
+// classifyReply maps an SMTP reply to an error class: 421 (the service is
+// closing the channel) is an outage, other 4xx concern this message for now,
+// 5xx this message for good.
+func classifyReply(reply *textproto.Error, err error) error {
+	switch {
+	case reply.Code == 421:
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	case reply.Code >= 500:
+		return fmt.Errorf("%w: %w", ErrPermanent, err)
+	default:
+		return fmt.Errorf("%w: %w", ErrTemporary, err)
+	}
+}
+
+func (s *SMTP) conn(ctx context.Context) (*smtpConn, bool, error) {
 	select {
 	case c := <-s.idle:
 		return c, true, nil
 	default:
 	}
-	s.dialMu.Lock()
-	defer s.dialMu.Unlock()
-	c, err := s.dialer.Dial()
+	c, err := s.dial(ctx)
 	return c, false, err
 }
 
-func (s *SMTP) put(c gomail.SendCloser) {
+func (s *SMTP) put(c *smtpConn) {
 	select {
 	case s.idle <- c:
 	default:
-		c.Close()
+		c.quit()
 	}
 }
 
@@ -143,7 +169,7 @@ func (s *SMTP) CloseIdle() {
 	for {
 		select {
 		case c := <-s.idle:
-			c.Close()
+			c.quit()
 		default:
 			return
 		}

@@ -115,7 +115,7 @@ func TestNoSMTPWritesEMLFiles(t *testing.T) {
 	db := freshOutbox(t)
 	c := newClock(noon)
 	dir := t.TempDir()
-	tr, err := mail.NewTransport(nil, dir, nil)
+	tr, err := mail.NewTransport(nil, dir, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,10 +46,11 @@ var (
 type idleCloser interface{ CloseIdle() }
 
 // NewTransport chooses the transport from the configuration: SMTP when
-// smtpURL is set, otherwise .eml files in dir, each path logged.
-func NewTransport(smtpURL *url.URL, dir string, log *slog.Logger) (Transport, error) {
+// smtpURL is set (keeping up to poolSize connections open, one per
+// worker), otherwise .eml files in dir, each path logged.
+func NewTransport(smtpURL *url.URL, dir string, poolSize int, log *slog.Logger) (Transport, error) {
 	if smtpURL == nil {
 		return &DirTransport{Dir: dir, Log: log}, nil
 	}
-	return NewSMTP(smtpURL, SMTPOptions{})
+	return NewSMTP(smtpURL, SMTPOptions{PoolSize: poolSize})
 }

@@ -1,28 +1,40 @@
 package web_test
 
 import (
+	"context"
+	"net/url"
 	"testing"
+
+	"github.com/waymark/waymark/internal/mail"
+	"github.com/waymark/waymark/internal/testfix"
 )
 
-// The mail area's rows of the access table (access_test.go): each queues a
-// message to the subject that failed for good.
+// The mail area's rows of the access table (access_test.go): each parks a
+// message to the subject as failed (550), which only admins may see or
+// queue again.
 func init() { accessRoutes = append(accessRoutes, mailAccessRoutes()...) }
 
 func mailAccessRoutes() []accessRoute {
-	var messageID int64 // set by setup for the row being walked
+	var outboxID int64 // set by setup for the row being walked
 	setup := func(t *testing.T, f *accessFixture) {
-		err := f.DB.Get(&messageID, `INSERT INTO email_outbox (dedupe_key, kind, user_id, to_addr, subject, text_body, html_body,
-			status, attempts, last_error) VALUES ($1, 'access.check', $2, $3, 'Access check', 'Body', '<p>Body</p>', 'failed', 8, '550')
-			RETURNING id`, "access-"+id(f.Subject), f.Subject, f.SubjectEmail)
-		if err != nil {
+		key := testfix.Unique("access:mail:")
+		if _, err := mail.Enqueue(context.Background(), f.DB, mail.Message{DedupeKey: key, Kind: "reminder.due-3", To: f.SubjectEmail,
+			Subject: "S", Text: "T", HTML: "<p>T</p>"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.DB.Get(&outboxID, `UPDATE email_outbox SET status = 'failed', failed_reason = 'smtp 550', last_error = '550 no such user'
+			WHERE dedupe_key = $1 RETURNING id`, key); err != nil {
 			t.Fatal(err)
 		}
 	}
+	email := func(f *accessFixture) string { return f.SubjectEmail }
 	return []accessRoute{
-		{name: "outgoing email", method: "GET", want: adminOnly, setup: setup,
-			marker: func(f *accessFixture) string { return f.SubjectEmail },
-			path:   func(*accessFixture) string { return "/admin/mail?status=failed" }},
-		{name: "retry a failed email", method: "POST", want: adminOnly, setup: setup,
-			path: func(*accessFixture) string { return "/admin/mail/" + id(messageID) + "/retry" }},
+		{name: "outgoing email", method: "GET", want: adminOnly, setup: setup, marker: email,
+			path: func(*accessFixture) string { return "/admin/mail?status=failed" }},
+		{name: "retry one message", method: "POST", want: adminOnly, setup: setup,
+			path: func(*accessFixture) string { return "/admin/mail/" + id(outboxID) + "/retry" }},
+		{name: "retry messages by reason", method: "POST", want: adminOnly, setup: setup,
+			path: func(*accessFixture) string { return "/admin/mail/retry" },
+			form: func(*accessFixture) url.Values { return url.Values{"reason": {"smtp 550"}} }},
 	}
 }

@@ -23,6 +23,7 @@ func (a *App) initMail(d Deps) error {
 // check (mailOneClickRoutes): mail clients send it without a form token.
 func (a *App) mailRoutes(app fiber.Router, g groups) {
 	g.admin.Get("/mail", a.handleAdminMail)
+	g.admin.Post("/mail/retry", a.handleAdminMailRetryReason)
 	g.admin.Post("/mail/:id/retry", a.handleAdminMailRetry)
 	app.Get("/unsubscribe/:token", a.handleUnsubscribeForm)
 }

@@ -23,6 +23,7 @@ var statusText = map[int][2]string{
 	fiber.StatusTooManyRequests:       {"Too many requests", "Please wait a minute and try again."},
 	fiber.StatusConflict:              {"Already done", "This change conflicts with one made already. Reload the page and try again."},
 	fiber.StatusRequestEntityTooLarge: {"Too large", "The upload is larger than Waymark accepts."},
+	fiber.StatusServiceUnavailable:    {"Waymark is briefly unavailable", "Waymark cannot reach its records just now. Please try again in a minute; if you were saving something, check afterwards that it was saved."},
 	fiber.StatusInternalServerError:   {"Something went wrong", "Waymark could not finish this request. It has been logged; please try again later."},
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -12,6 +13,9 @@ import (
 
 type adminMailPage struct {
 	Counts   mail.Counts
+	Circuit  mail.Circuit
+	Open     bool // senders wait for the server now
+	Reasons  []mail.Reason
 	Failed   []mail.Row
 	Recent   []mail.Row
 	Status   string
@@ -29,6 +33,13 @@ func (a *App) handleAdminMail(c *fiber.Ctx) error {
 	}
 	var err error
 	if p.Counts, err = a.mailArea.outbox.Counts(ctx); err != nil {
+		return err
+	}
+	if p.Circuit, err = a.mailArea.outbox.Circuit(ctx); err != nil {
+		return err
+	}
+	p.Open = p.Circuit.OpenAt(a.mailArea.outbox.Now())
+	if p.Reasons, err = a.mailArea.outbox.FailedReasons(ctx); err != nil {
 		return err
 	}
 	if p.Failed, err = a.mailArea.outbox.Failed(ctx, 100); err != nil {
@@ -50,5 +61,24 @@ func (a *App) handleAdminMailRetry(c *fiber.Ctx) error {
 		return err
 	}
 	a.setFlash(c, "The message is queued again and will be sent on the next pass.")
+	return c.Redirect("/admin/mail", fiber.StatusSeeOther)
+}
+
+// handleAdminMailRetryReason queues again every message parked for one
+// reason (audited, with the count).
+func (a *App) handleAdminMailRetryReason(c *fiber.Ctx) error {
+	if !c.Request().PostArgs().Has("reason") {
+		return store.ErrNotFound
+	}
+	reason := utils.CopyString(c.FormValue("reason"))
+	n, err := a.mailArea.outbox.RetryReason(c.UserContext(), reason, viewerOf(c).ID)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		a.setFlash(c, "No message was waiting for a retry for that reason.")
+	} else {
+		a.setFlash(c, fmt.Sprintf("%d message(s) queued again; they go on the next pass.", n))
+	}
 	return c.Redirect("/admin/mail", fiber.StatusSeeOther)
 }

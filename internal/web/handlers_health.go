@@ -21,7 +21,7 @@ func (a *App) handleReadyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := a.db.PingContext(ctx); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).SendString("database unreachable")
+		return c.Status(fiber.StatusServiceUnavailable).SendString("database unreachable: " + store.UnreachableReason(err))
 	}
 	if err := store.CheckSchema(ctx, a.db, migrations.FS); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).SendString("schema behind: run waymark migrate")

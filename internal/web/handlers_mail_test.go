@@ -134,3 +134,65 @@ func mailQueryOne(t *testing.T, q string, args ...any) string {
 	}
 	return s
 }
+
+// Parked messages are counted by reason; "Retry all" (CSRF-protected,
+// audited with the count) queues every one of a reason and no other. The
+// page shows whether the mail server answers, and its last error.
+func TestAdminMailBulkRetryAndCircuit(t *testing.T) {
+	app := newApp(t)
+	db := testdb.DB(t)
+	ctx := context.Background()
+	org := testfix.Org(t, db, "State program", "state_agency", "Suffolk", 0)
+	_, adminEmail := testfix.User(t, db, org, testfix.UserSpec{Name: "Admin", Admin: true})
+	park := func(reason string, n int) []string {
+		var keys []string
+		for range n {
+			key := testfix.Unique("bulk:")
+			if _, err := mail.Enqueue(ctx, db, mail.Message{DedupeKey: key, Kind: "reminder.due-3", To: "bulk@example.org",
+				Subject: "S", Text: "T", HTML: "<p>T</p>"}); err != nil {
+				t.Fatal(err)
+			}
+			db.Exec(`UPDATE email_outbox SET status = 'failed', attempts = 8, failed_reason = $2, last_error = 'x' WHERE dedupe_key = $1`, key, reason)
+			keys = append(keys, key)
+		}
+		return keys
+	}
+	db.Exec(`DELETE FROM email_outbox WHERE status = 'failed'`)
+	gone := park("smtp 550", 3)
+	tired := park("attempts", 2)
+	db.Exec(`UPDATE mail_circuit SET state = 'open', open_until = now() + interval '1 hour', opens = 2,
+		last_error = 'mail server unavailable: dial tcp 127.0.0.1:25: connect: connection refused', last_error_at = now()`)
+	t.Cleanup(func() {
+		db.Exec(`UPDATE mail_circuit SET state = 'closed', open_until = NULL, opens = 0, last_error = ''`)
+	})
+
+	admin := newClient(t, app)
+	admin.login(adminEmail, testfix.Password)
+	r := admin.get("/admin/mail")
+	mustContain(t, "admin mail", r.Body, `data-state="open"`, "Not answering.", "outage 2 in a row", "connect: connection refused",
+		`name="reason" value="smtp 550"`, "Retry all 3", "Retry all 2", "failed too many times")
+	if r := admin.post("/admin/mail/retry", url.Values{"reason": {"smtp 550"}, "csrf": {"forged"}}); r.Status != http.StatusForbidden {
+		t.Fatalf("bulk retry with a forged token: %d", r.Status)
+	}
+	r = admin.post("/admin/mail/retry", url.Values{"reason": {"smtp 550"}})
+	if r.Status != http.StatusSeeOther || r.Location != "/admin/mail" {
+		t.Fatalf("bulk retry: %d %s", r.Status, r.Location)
+	}
+	for _, k := range gone {
+		if st := mailQueryOne(t, `SELECT status || ' ' || attempts FROM email_outbox WHERE dedupe_key = $1`, k); st != "queued 0" {
+			t.Fatalf("a 550 after the bulk retry: %s", st)
+		}
+	}
+	for _, k := range tired {
+		if st := mailQueryOne(t, `SELECT status FROM email_outbox WHERE dedupe_key = $1`, k); st != "failed" {
+			t.Fatalf("another reason was retried: %s", st)
+		}
+	}
+	if audit := mailQueryOne(t, `SELECT (after->>'count') || ' ' || entity_id FROM audit_log WHERE action = 'mail.retry_bulk'
+		ORDER BY id DESC LIMIT 1`); audit != "3 smtp 550" {
+		t.Fatalf("audit: %q", audit)
+	}
+	if r := admin.get("/admin/mail"); !strings.Contains(r.Body, "3 message(s) queued again") {
+		t.Fatalf("no count in the flash:\n%s", r.Body)
+	}
+}

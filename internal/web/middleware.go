@@ -26,13 +26,15 @@ func routeOf(c *fiber.Ctx) string {
 }
 
 // commonMiddleware is applied to every request: recover, request id,
-// security headers, access log and metrics.
+// security headers, access log and metrics, and a 503 page while the
+// database cannot be reached.
 func (a *App) commonMiddleware() []fiber.Handler {
 	return []fiber.Handler{
 		recover.New(),
 		requestid.New(requestid.Config{ContextKey: requestIDKey}),
 		a.securityHeaders,
 		a.accessLog,
+		a.dbUnavailable,
 	}
 }
 

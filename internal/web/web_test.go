@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/config"
@@ -43,8 +44,18 @@ func newAppAt(t testing.TB, now func() time.Time, env ...string) *fiber.App {
 // internal/wiring adds an area's.
 func newAppWith(t testing.TB, now func() time.Time, areas []web.Area, env ...string) *fiber.App {
 	t.Helper()
-	db := testdb.DB(t)
-	settings := map[string]string{"DATABASE_URL": testdb.URL(t)}
+	return newAppOnWith(t, testdb.DB(t), testdb.URL(t), now, areas, env...)
+}
+
+// newAppOn is newAppAt on a database of the test's choosing.
+func newAppOn(t testing.TB, db *sqlx.DB, dbURL string, now func() time.Time, env ...string) *fiber.App {
+	t.Helper()
+	return newAppOnWith(t, db, dbURL, now, nil, env...)
+}
+
+func newAppOnWith(t testing.TB, db *sqlx.DB, dbURL string, now func() time.Time, areas []web.Area, env ...string) *fiber.App {
+	t.Helper()
+	settings := map[string]string{"DATABASE_URL": dbURL}
 	for i := 0; i+1 < len(env); i += 2 {
 		settings[env[i]] = env[i+1]
 	}

@@ -94,7 +94,7 @@ type Reminders struct {
 // NewReminders builds the sweep and the sender from the configuration:
 // SMTP or .eml files, the reminder rules and quiet hours of the time zone.
 func NewReminders(cfg *config.Config, db *sqlx.DB, mailer *mail.Renderer, log *slog.Logger, now func() time.Time) (*Reminders, error) {
-	tr, err := mail.NewTransport(cfg.SMTPURL, cfg.MailDir, log)
+	tr, err := mail.NewTransport(cfg.SMTPURL, cfg.MailDir, cfg.MailWorkers, log)
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +102,7 @@ func NewReminders(cfg *config.Config, db *sqlx.DB, mailer *mail.Renderer, log *s
 	svc := &remind.Service{DB: db, Mail: mailer, Rules: rules, Now: now}
 	policy := mail.DefaultPolicy(cfg.Location)
 	policy.Quiet = rules.Quiet
+	policy.BaseDelay, policy.Lease, policy.Batch, policy.Workers = cfg.MailRetryBase, cfg.MailLease, cfg.MailBatch, cfg.MailWorkers
 	return &Reminders{Sweep: svc, Sender: &mail.Sender{DB: db, Transport: tr, From: cfg.MailFrom, Now: now,
 		Policy: policy, Prepare: svc.Prepare, Log: log}}, nil
 }

@@ -1,6 +1,8 @@
 // Package mailtest runs a real SMTP server (github.com/emersion/go-smtp) on
 // 127.0.0.1 over TCP for tests and benchmarks, records what it receives and
-// can be scripted to answer 4xx/5xx or to go down and come back.
+// can be scripted to fail the ways real servers do: go down and come back,
+// answer 4xx/5xx (per recipient or to everyone), hang after EHLO, be slow,
+// or cut the connection just before or just after its 250 to DATA.
 package mailtest
 
 import (
@@ -11,6 +13,7 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -42,7 +45,21 @@ type Server struct {
 	count     int
 	script    map[string][]int // recipient → reply codes for its next RCPTs (0: accept)
 	connCount int
+	open      int           // sessions open now
+	refuse    int           // every RCPT answers this code (0: off)
+	hang      chan struct{} // non-nil: MAIL FROM waits until it is closed
+	delay     time.Duration // each DATA waits this long before its reply
 }
+
+// Script codes that are not replies: the connection is cut at DATA.
+const (
+	// CutBeforeReply reads the whole message, then closes the connection
+	// without answering (the message is not kept).
+	CutBeforeReply = -1
+	// CutAfterReply keeps the message and answers 250, then closes the
+	// connection before the next command is answered.
+	CutAfterReply = -2
+)
 
 // Start listens on 127.0.0.1:0 and stops the server when the test ends.
 func Start(t testing.TB, opts Options) *Server {
@@ -63,8 +80,9 @@ func (s *Server) listen(addr string) error {
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		s.mu.Lock()
 		s.connCount++
+		s.open++
 		s.mu.Unlock()
-		return &session{s: s}, nil
+		return &session{s: s, conn: c.Conn()}, nil
 	}))
 	srv.Domain = "sink.test"
 	srv.AllowInsecureAuth = true
@@ -105,9 +123,58 @@ func (s *Server) Stop() {
 	srv := s.srv
 	s.srv = nil
 	s.mu.Unlock()
+	s.Hang(false)
 	if srv != nil {
 		srv.Close()
 	}
+}
+
+// RefuseAll makes every RCPT answer code (421, 451, 550…) until called with 0.
+func (s *Server) RefuseAll(code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse = code
+}
+
+// Hang makes the server accept connections and answer EHLO, then never
+// answer MAIL FROM, until Hang(false) or Stop.
+func (s *Server) Hang(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case on && s.hang == nil:
+		s.hang = make(chan struct{})
+	case !on && s.hang != nil:
+		close(s.hang)
+		s.hang = nil
+	}
+}
+
+// Delay makes each DATA wait d before its reply (a slow server).
+func (s *Server) Delay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// Open is how many SMTP sessions are open now.
+func (s *Server) Open() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.open
+}
+
+// Delivered counts the messages received by recipient.
+func (s *Server) Delivered() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := map[string]int{}
+	for _, r := range s.msgs {
+		for _, to := range r.To {
+			m[to]++
+		}
+	}
+	return m
 }
 
 // Restart listens again on the same address.
@@ -147,9 +214,13 @@ func (s *Server) Connections() int {
 
 type session struct {
 	s      *Server
+	conn   net.Conn
 	authed bool
 	from   string
 	to     []string
+	cut    int  // CutBeforeReply or CutAfterReply scripted for this message
+	cutNow bool // cut at the next command
+	closed bool
 }
 
 func (ss *session) AuthMechanisms() []string {
@@ -170,6 +241,18 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.cutNow {
+		ss.conn.Close()
+		return &smtp.SMTPError{Code: 421, Message: "cut"}
+	}
+	ss.s.mu.Lock()
+	hang := ss.s.hang
+	ss.s.mu.Unlock()
+	if hang != nil {
+		<-hang
+		ss.conn.Close()
+		return &smtp.SMTPError{Code: 421, Message: "hung"}
+	}
 	if ss.s.opts.User != "" && !ss.authed {
 		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "authentication required"}
 	}
@@ -179,11 +262,14 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	ss.s.mu.Lock()
-	code := 0
-	if codes := ss.s.script[to]; len(codes) > 0 {
+	code := ss.s.refuse
+	if codes := ss.s.script[to]; len(codes) > 0 && code == 0 {
 		code, ss.s.script[to] = codes[0], codes[1:]
 	}
 	ss.s.mu.Unlock()
+	if code < 0 {
+		ss.cut, code = code, 0
+	}
 	if code != 0 {
 		return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 0, 0}, Message: fmt.Sprintf("scripted %d", code)}
 	}
@@ -197,6 +283,17 @@ func (ss *session) Data(r io.Reader) error {
 		return err
 	}
 	ss.s.mu.Lock()
+	delay := ss.s.delay
+	ss.s.mu.Unlock()
+	time.Sleep(delay)
+	switch ss.cut {
+	case CutBeforeReply:
+		ss.conn.Close()
+		return &smtp.SMTPError{Code: 421, Message: "cut"}
+	case CutAfterReply:
+		ss.cutNow = true
+	}
+	ss.s.mu.Lock()
 	defer ss.s.mu.Unlock()
 	ss.s.count++
 	if !ss.s.opts.Discard {
@@ -205,9 +302,17 @@ func (ss *session) Data(r io.Reader) error {
 	return nil
 }
 
-func (ss *session) Reset() { ss.from, ss.to = "", nil }
+func (ss *session) Reset() { ss.from, ss.to, ss.cut = "", nil, 0 }
 
-func (ss *session) Logout() error { return nil }
+func (ss *session) Logout() error {
+	ss.s.mu.Lock()
+	defer ss.s.mu.Unlock()
+	if !ss.closed {
+		ss.closed = true
+		ss.s.open--
+	}
+	return nil
+}
 
 type logfAdapter func(string)
 
