@@ -16,12 +16,13 @@ import (
 // no lang, no landmarks, an error tied to no field, a table with no
 // headers, a box that clips its text when the text grows, a button with
 // no focus indicator, and a quick exit that is second in tab order, under
-// a banner, with no Esc.
+// a banner, with no Esc, and a box wider than a phone.
 const brokenPage = `<!doctype html><html><head><title>A broken page</title><style>
 .faint { color: #c8c8c8; background: #fff; }
 .box { width: 30rem; height: 24px; overflow: hidden; }
 .nofocus:focus, .nofocus:focus-visible { outline: none; box-shadow: none; }
 #quick-exit { position: fixed; top: 0; right: 0; padding: 8px; background: #a4161a; color: #fff; }
+.wide { width: 30rem; }
 .banner { position: fixed; top: 0; left: 0; right: 0; height: 60px; background: #1b1f24; color: #fff; z-index: 5; }
 </style></head><body>
 <a href="#top">A link before the quick exit</a>
@@ -36,6 +37,7 @@ const brokenPage = `<!doctype html><html><head><title>A broken page</title><styl
 <table><tr><td>1</td><td>2</td></tr></table>
 <div class="box">A short line of text</div>
 <button class="nofocus">No focus ring</button>
+<div class="wide">A box wider than a phone</div>
 </body></html>`
 
 // testCheckerCatchesBrokenPage shows that the checks fail: every rule the
@@ -91,6 +93,12 @@ func testCheckerCatchesBrokenPage(t *testing.T, e *env) {
 				t.Errorf("the %s check missed %q; it reported:\n%s", c.name, w, joined)
 			}
 		}
+	}
+	if prob := p.overflowProblem(phoneW, phoneH); !strings.Contains(prob, `div.wide "A box wider than a phone"`) {
+		t.Errorf("the overflow check missed a box wider than a phone: %q", prob)
+	}
+	if prob := p.overflowProblem(viewportW, viewportH); prob != "" {
+		t.Errorf("the overflow check reports a wide window that fits: %q", prob)
 	}
 	p.screenshot("broken fixture")
 
