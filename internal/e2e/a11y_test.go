@@ -214,7 +214,7 @@ const overflowJS = `(function(){ ` + describeJS + `
   const de = document.documentElement;
   if (de.scrollWidth <= window.innerWidth) return "";
   const wide = [...document.querySelectorAll("body *")].filter(e => visible(e) && e.getBoundingClientRect().right > innerWidth + 1 &&
-    !(e.parentElement && e.parentElement.getBoundingClientRect().right > innerWidth + 1) && !e.closest(".skip-link, .visually-hidden"));
+    !(e.parentElement && e.parentElement.getBoundingClientRect().right > innerWidth + 1) && !e.closest(".skip-link"));
   return "the page scrolls sideways: " + de.scrollWidth + "px of content in a " + innerWidth + "px window; too wide: " +
     wide.slice(0, 4).map(e => desc(e) + " (" + Math.round(e.getBoundingClientRect().right) + "px)").join(", ");
 })()`

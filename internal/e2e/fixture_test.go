@@ -16,7 +16,7 @@ import (
 // no lang, no landmarks, an error tied to no field, a table with no
 // headers, a box that clips its text when the text grows, a button with
 // no focus indicator, and a quick exit that is second in tab order, under
-// a banner, with no Esc, and a box wider than a phone.
+// a banner, with no Shift shortcut, and a box wider than a phone.
 const brokenPage = `<!doctype html><html><head><title>A broken page</title><style>
 .faint { color: #c8c8c8; background: #fff; }
 .box { width: 30rem; height: 24px; overflow: hidden; }
@@ -114,8 +114,8 @@ func testCheckerCatchesBrokenPage(t *testing.T, e *env) {
 	if prob := p.focusProblem(); !strings.Contains(prob, "outline none") {
 		t.Errorf("the focus check missed a button with no focus indicator: %q", prob)
 	}
-	if prob := p.quickExitByEsc(); !strings.Contains(prob, "Esc did not leave the page") {
-		t.Errorf("the Esc check missed a page whose Esc does nothing: %q", prob)
+	if prob := p.quickExitByShift(); !strings.Contains(prob, "Shift pressed 3 times did not leave the page") {
+		t.Errorf("the Shift check missed a page whose Shift does nothing: %q", prob)
 	}
 }
 
