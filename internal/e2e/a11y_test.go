@@ -204,8 +204,10 @@ const signatureJS = `(function(){ let h = 0;
 // otherwise); each check moves to every width and back.
 var widths = []struct{ w, h int64 }{{viewportW, viewportH}, {phoneW, phoneH}}
 
-// phoneW × phoneH is a phone held upright (390 px, as a current iPhone).
-const phoneW, phoneH = 390, 844
+// phoneW × phoneH is a phone held upright (390 px, as a current iPhone);
+// narrowW is the narrowest phone a page must fit, checked for sideways
+// scrolling only.
+const phoneW, phoneH, narrowW = 390, 844, 320
 
 // overflowJS says why the page scrolls sideways, or "": the document must
 // not be wider than the window (a wide table scrolls in its own box). It
@@ -262,6 +264,10 @@ func (p *tab) checkPage() {
 	// elements, text aside) is not checked again.
 	fresh := p.e.visit(path, eval[string](p, signatureJS))
 	defer p.setViewport(p.size())
+	p.setViewport(narrowW, phoneH)
+	if prob := eval[string](p, overflowJS); prob != "" {
+		p.t.Errorf("overflow on %s at %dpx: %s", path, narrowW, prob)
+	}
 	for i, size := range widths {
 		p.setViewport(size.w, size.h)
 		at := fmt.Sprintf("%s at %dpx", path, size.w)
