@@ -179,9 +179,14 @@ func testLearnerPath(t *testing.T, e *env) {
 		t.Fatalf("the certificate has no code or no name:\n%s", text)
 	}
 	p.open("/my")
-	if !p.has(`main a[href="` + href + `"]`) {
-		t.Error("My training does not offer the certificate")
+	if !p.has(`main .training-card a.button[href="` + href + `"]`) {
+		t.Error("My training does not offer the certificate as the course's button")
 	}
+	if got := eval[string](p, `document.querySelector('main .training-card a.button[href="`+href+`"]').closest(".training-card").innerText`); !strings.Contains(got, "Completed ") ||
+		!strings.Contains(got, "Valid until ") || strings.Contains(got, "Due ") {
+		t.Errorf("the completed course's card shows %q, want its completion and expiry dates and no due date", got)
+	}
+	p.open("/my/certificates")
 
 	v := e.newTab(t) // anyone, not signed in
 	v.open("/verify")
