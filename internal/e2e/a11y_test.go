@@ -185,7 +185,7 @@ func (p *tab) resizeProblems() []string {
 	for _, s := range append(append(eval[[]string](p, resizeJS), eval[[]string](p, quickExitJS)...), eval[[]string](p, coverJS)...) {
 		out = append(out, "page zoom 200% ("+fmt.Sprint(viewportW/2)+"px wide): "+s)
 	}
-	p.do(chromedp.EmulateViewport(viewportW, viewportH))
+	p.setViewport(viewportW, viewportH)
 	return out
 }
 
@@ -199,31 +199,102 @@ const signatureJS = `(function(){ let h = 0;
   }
   return route + " " + h; })()`
 
+// widths are the windows every visited page is checked in: a wide screen
+// and a phone. A flow acts in its tab's own window (wide unless it says
+// otherwise); each check moves to every width and back.
+var widths = []struct{ w, h int64 }{{viewportW, viewportH}, {phoneW, phoneH}}
+
+// phoneW × phoneH is a phone held upright (390 px, as a current iPhone);
+// narrowW is the narrowest phone a page must fit, checked for sideways
+// scrolling only.
+const phoneW, phoneH, narrowW = 390, 844, 320
+
+// overflowJS says why the page scrolls sideways, or "": the document must
+// not be wider than the window (a wide table scrolls in its own box). It
+// names the outermost elements that stick out.
+const overflowJS = `(function(){ ` + describeJS + `
+  const de = document.documentElement;
+  if (de.scrollWidth <= window.innerWidth) return "";
+  const wide = [...document.querySelectorAll("body *")].filter(e => visible(e) && e.getBoundingClientRect().right > innerWidth + 1 &&
+    !(e.parentElement && e.parentElement.getBoundingClientRect().right > innerWidth + 1) && !e.closest(".skip-link"));
+  return "the page scrolls sideways: " + de.scrollWidth + "px of content in a " + innerWidth + "px window; too wide: " +
+    wide.slice(0, 4).map(e => desc(e) + " (" + Math.round(e.getBoundingClientRect().right) + "px)").join(", ");
+})()`
+
+// overflowProblem checks the current page for sideways scrolling at a
+// width, then returns to the tab's own window.
+func (p *tab) overflowProblem(w, h int64) string {
+	p.t.Helper()
+	p.setViewport(w, h)
+	defer p.setViewport(p.size())
+	return eval[string](p, overflowJS)
+}
+
+// size is the tab's own window.
+func (p *tab) size() (int64, int64) {
+	if p.w == 0 {
+		return viewportW, viewportH
+	}
+	return p.w, p.h
+}
+
+// useWidth makes the tab act in a window of this size from now on (a
+// phone, say): the checks of every page return to it.
+func (p *tab) useWidth(w, h int64) {
+	p.t.Helper()
+	p.w, p.h = w, h
+	p.setViewport(w, h)
+}
+
+func (p *tab) setViewport(w, h int64) {
+	p.t.Helper()
+	p.do(chromedp.EmulateViewport(w, h))
+}
+
 // checkPage runs every accessibility check on the current page and reports
-// each problem as a test error that names the page.
+// each problem as a test error that names the page. Every visit is checked
+// for sideways scrolling at every width; a page of a new shape also gets
+// axe-core and the quick-exit check at every width and the structure,
+// cover and resize checks once.
 func (p *tab) checkPage() {
 	p.t.Helper()
 	path := p.path()
 	p.visited = append(p.visited, path)
 	// A page already checked in the same shape (same route, same
 	// elements, text aside) is not checked again.
-	if !p.e.visit(path, eval[string](p, signatureJS)) {
-		return
+	fresh := p.e.visit(path, eval[string](p, signatureJS))
+	defer p.setViewport(p.size())
+	p.setViewport(narrowW, phoneH)
+	if prob := eval[string](p, overflowJS); prob != "" {
+		p.t.Errorf("overflow on %s at %dpx: %s", path, narrowW, prob)
 	}
-	if vs := p.axeViolations(); len(vs) > 0 {
-		var b strings.Builder
-		for _, v := range vs {
-			b.WriteString(v.String())
+	for i, size := range widths {
+		p.setViewport(size.w, size.h)
+		at := fmt.Sprintf("%s at %dpx", path, size.w)
+		if prob := eval[string](p, overflowJS); prob != "" {
+			p.t.Errorf("overflow on %s: %s", at, prob)
 		}
-		p.t.Errorf("axe-core: %d WCAG 2.1 A/AA rule(s) fail on %s:\n%s", len(vs), path, b.String())
-	}
-	if probs := append(p.structureProblems(), eval[[]string](p, coverJS)...); len(probs) > 0 {
-		p.t.Errorf("page structure on %s:\n  %s", path, strings.Join(probs, "\n  "))
-	}
-	if probs := p.quickExitProblems(); len(probs) > 0 {
-		p.t.Errorf("quick exit on %s:\n  %s", path, strings.Join(probs, "\n  "))
-	}
-	if probs := p.resizeProblems(); len(probs) > 0 {
-		p.t.Errorf("resizing on %s:\n  %s", path, strings.Join(probs, "\n  "))
+		if !fresh {
+			continue
+		}
+		if vs := p.axeViolations(); len(vs) > 0 {
+			var b strings.Builder
+			for _, v := range vs {
+				b.WriteString(v.String())
+			}
+			p.t.Errorf("axe-core: %d WCAG 2.1 A/AA rule(s) fail on %s:\n%s", len(vs), at, b.String())
+		}
+		if probs := p.quickExitProblems(); len(probs) > 0 {
+			p.t.Errorf("quick exit on %s:\n  %s", at, strings.Join(probs, "\n  "))
+		}
+		if i > 0 {
+			continue
+		}
+		if probs := append(p.structureProblems(), eval[[]string](p, coverJS)...); len(probs) > 0 {
+			p.t.Errorf("page structure on %s:\n  %s", path, strings.Join(probs, "\n  "))
+		}
+		if probs := p.resizeProblems(); len(probs) > 0 {
+			p.t.Errorf("resizing on %s:\n  %s", path, strings.Join(probs, "\n  "))
+		}
 	}
 }

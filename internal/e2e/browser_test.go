@@ -81,6 +81,8 @@ type tab struct {
 	e     *env
 	ctx   context.Context
 	shots *atomic.Int32
+	// w × h is the window the flow acts in (0: viewportW × viewportH).
+	w, h int64
 	// visited is every URL path the a11y checks ran on, for the report.
 	visited []string
 }

@@ -16,12 +16,13 @@ import (
 // no lang, no landmarks, an error tied to no field, a table with no
 // headers, a box that clips its text when the text grows, a button with
 // no focus indicator, and a quick exit that is second in tab order, under
-// a banner, with no Esc.
+// a banner, with no Shift shortcut, and a box wider than a phone.
 const brokenPage = `<!doctype html><html><head><title>A broken page</title><style>
 .faint { color: #c8c8c8; background: #fff; }
 .box { width: 30rem; height: 24px; overflow: hidden; }
 .nofocus:focus, .nofocus:focus-visible { outline: none; box-shadow: none; }
 #quick-exit { position: fixed; top: 0; right: 0; padding: 8px; background: #a4161a; color: #fff; }
+.wide { width: 30rem; }
 .banner { position: fixed; top: 0; left: 0; right: 0; height: 60px; background: #1b1f24; color: #fff; z-index: 5; }
 </style></head><body>
 <a href="#top">A link before the quick exit</a>
@@ -36,6 +37,7 @@ const brokenPage = `<!doctype html><html><head><title>A broken page</title><styl
 <table><tr><td>1</td><td>2</td></tr></table>
 <div class="box">A short line of text</div>
 <button class="nofocus">No focus ring</button>
+<div class="wide">A box wider than a phone</div>
 </body></html>`
 
 // testCheckerCatchesBrokenPage shows that the checks fail: every rule the
@@ -92,6 +94,12 @@ func testCheckerCatchesBrokenPage(t *testing.T, e *env) {
 			}
 		}
 	}
+	if prob := p.overflowProblem(phoneW, phoneH); !strings.Contains(prob, `div.wide "A box wider than a phone"`) {
+		t.Errorf("the overflow check missed a box wider than a phone: %q", prob)
+	}
+	if prob := p.overflowProblem(viewportW, viewportH); prob != "" {
+		t.Errorf("the overflow check reports a wide window that fits: %q", prob)
+	}
 	p.screenshot("broken fixture")
 
 	for range 4 {
@@ -106,8 +114,8 @@ func testCheckerCatchesBrokenPage(t *testing.T, e *env) {
 	if prob := p.focusProblem(); !strings.Contains(prob, "outline none") {
 		t.Errorf("the focus check missed a button with no focus indicator: %q", prob)
 	}
-	if prob := p.quickExitByEsc(); !strings.Contains(prob, "Esc did not leave the page") {
-		t.Errorf("the Esc check missed a page whose Esc does nothing: %q", prob)
+	if prob := p.quickExitByShift(); !strings.Contains(prob, "Shift pressed 3 times did not leave the page") {
+		t.Errorf("the Shift check missed a page whose Shift does nothing: %q", prob)
 	}
 }
 

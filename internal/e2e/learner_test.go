@@ -83,11 +83,21 @@ func testLearnerPath(t *testing.T, e *env) {
 	if p.path() != "/my" {
 		t.Fatalf("sign-in went to %s, want /my", p.path())
 	}
-	link := `main table a[href="/my/courses/` + learnerCourse + `"]`
+	// On a phone: one card per course, its one button on screen.
+	p.useWidth(phoneW, phoneH)
+	p.open("/my")
+	link := `main .training-card a.button[href="/my/courses/` + learnerCourse + `"]`
 	if !p.has(link) {
-		t.Fatalf("My training does not list %s:\n%s", learnerCourse, p.mainText())
+		t.Fatalf("My training has no Start button for %s on a card:\n%s", learnerCourse, p.mainText())
 	}
-	p.screenshot("my training")
+	if prob := eval[string](p, `(function(){ const b = document.querySelector(`+jsString(link)+`).getBoundingClientRect();
+	  if (b.width === 0 || b.left < 0 || b.right > innerWidth) return "the Start button is off screen: " + b.left + "–" + b.right + " of " + innerWidth;
+	  if (getComputedStyle(document.querySelector("main table.training").parentElement).display !== "none") return "the table shows on a phone too";
+	  if (!document.querySelector('main a[href="/my/certificates"]') || !document.querySelector('main a[href="/my/transcript.pdf"]')) return "no links to the certificates and the transcript";
+	  return ""; })()`); prob != "" {
+		t.Error(prob)
+	}
+	p.screenshot("my training phone")
 
 	p.submit(link)
 	if !p.has(".content-note") || !p.has("#quick-exit") {
@@ -109,6 +119,12 @@ func testLearnerPath(t *testing.T, e *env) {
 		}
 		if i == 0 {
 			p.screenshot("lesson 1")
+			// The lesson text is the first thing under the heading; the
+			// full content note was on the course page, this visit's first.
+			if got := eval[string](p, `(function(){ const n = document.querySelector("h1").nextElementSibling;
+			  return n && n.firstElementChild ? n.firstElementChild.tagName + " " + !!document.querySelector(".content-note") : "nothing"; })()`); got != "ARTICLE false" {
+				t.Errorf("under the lesson's heading: %q, want the lesson text (ARTICLE) and no full content note", got)
+			}
 		}
 		p.submit(`main nav.pager a[rel=next]`)
 	}
@@ -163,9 +179,14 @@ func testLearnerPath(t *testing.T, e *env) {
 		t.Fatalf("the certificate has no code or no name:\n%s", text)
 	}
 	p.open("/my")
-	if !p.has(`main a[href="` + href + `"]`) {
-		t.Error("My training does not offer the certificate")
+	if !p.has(`main .training-card a.button[href="` + href + `"]`) {
+		t.Error("My training does not offer the certificate as the course's button")
 	}
+	if got := eval[string](p, `document.querySelector('main .training-card a.button[href="`+href+`"]').closest(".training-card").innerText`); !strings.Contains(got, "Completed ") ||
+		!strings.Contains(got, "Valid until ") || strings.Contains(got, "Due ") {
+		t.Errorf("the completed course's card shows %q, want its completion and expiry dates and no due date", got)
+	}
+	p.open("/my/certificates")
 
 	v := e.newTab(t) // anyone, not signed in
 	v.open("/verify")

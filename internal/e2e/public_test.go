@@ -74,12 +74,25 @@ func testPublicPages(t *testing.T, e *env) {
 		}
 	}
 
-	// A Spanish course's overview page is English chrome around Spanish
-	// course text: the page is lang=en, the course's title, summary,
-	// objectives and lessons carry lang=es (WCAG 3.1.2).
+	// A Spanish course's overview page is in Spanish (lang=es), with the
+	// site's own English parts marked lang=en (WCAG 3.1.2); the course is
+	// sensitive, so the page has the quick exit, in Spanish.
 	p.open("/courses/" + slugs[1])
-	if got := eval[string](p, `document.documentElement.lang + " " + document.querySelector("h1").lang + " " + document.querySelector("main ol").lang`); got != "en es es" {
-		t.Errorf("languages of the Spanish course page (html h1 lessons) = %q, want \"en es es\"", got)
+	if got := eval[string](p, `[document.documentElement.lang, document.querySelector("header").lang, document.querySelector("main dl").lang,
+	  document.querySelector(".quick-exit-bar").lang].join(" ")`); got != "es en en " {
+		t.Errorf("languages of the Spanish course page (html header facts quick-exit) = %q, want \"es en en \"", got)
+	}
+	if got := p.text("#quick-exit"); got != "Salir de esta página" {
+		t.Errorf("the Spanish course page's quick exit says %q, want it in Spanish", got)
+	}
+	// The visible quick exit is a link that works without any script.
+	if prob := p.quickExitWithoutScripts(); prob != "" {
+		t.Error(prob)
+	}
+	for _, s := range []string{slugs[0], slugs[2]} { // sensitive; prevention
+		if p.open("/courses/" + s); !p.has("#quick-exit") {
+			t.Errorf("the public page of %s has no quick exit", s)
+		}
 	}
 
 	// The catalog filter works from the form.

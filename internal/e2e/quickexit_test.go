@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -48,23 +49,19 @@ func (p *tab) quickExitProblems() []string {
 	return out
 }
 
-// quickExitByEsc presses Esc and says what went wrong, or "": the page must
-// be replaced by the neutral page (the browser has no network, so the tab
-// serves a stub there) in the same history entry, so Back does not return
-// to it.
-func (p *tab) quickExitByEsc() string {
+// quickExitByShift presses Shift three times and says what went wrong, or
+// "": the page must be replaced by the neutral page (the browser has no
+// network, so the tab serves a stub there) in the same history entry, so
+// Back does not return to it.
+func (p *tab) quickExitByShift() string {
 	p.t.Helper()
 	before, err := p.history()
 	if err != nil {
 		return err.Error()
 	}
-	p.press(kb.Escape)
-	deadline := time.Now().Add(5 * time.Second)
-	for p.location() != web.QuickExitURL {
-		if time.Now().After(deadline) {
-			return "Esc did not leave the page: the location is still " + strings.TrimPrefix(p.location(), p.e.srv.URL)
-		}
-		time.Sleep(50 * time.Millisecond)
+	p.press(kb.Shift + kb.Shift + kb.Shift)
+	if prob := p.waitForNeutral("Shift pressed 3 times"); prob != "" {
+		return prob
 	}
 	after, err := p.history()
 	if err != nil {
@@ -74,6 +71,53 @@ func (p *tab) quickExitByEsc() string {
 		return "the quick exit added a history entry (Back returns to the page): use location.replace"
 	}
 	return ""
+}
+
+// waitForNeutral waits up to 5 s for the neutral page.
+func (p *tab) waitForNeutral(what string) string {
+	deadline := time.Now().Add(5 * time.Second)
+	for p.location() != web.QuickExitURL {
+		if time.Now().After(deadline) {
+			return what + " did not leave the page: the location is still " + strings.TrimPrefix(p.location(), p.e.srv.URL)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return ""
+}
+
+// quickExitSparesTyping types into a field of the current page, pressing
+// Esc and Shift three times as it goes, and says what went wrong, or "":
+// the page must stay, with the text typed.
+func (p *tab) quickExitSparesTyping(field string) string {
+	p.t.Helper()
+	here := p.location()
+	p.do(chromedp.Focus(chromedp.CSS(field)))
+	p.press("Notes " + kb.Escape + kb.Shift + kb.Shift + kb.Shift + "kept")
+	time.Sleep(300 * time.Millisecond) // the exit, were it to fire, is immediate
+	if loc := p.location(); loc != here {
+		return "typing in " + field + " (Esc, Shift ×3) left the page for " + loc
+	}
+	if got := eval[string](p, `document.querySelector(`+jsString(field)+`).value`); !strings.Contains(got, "Notes") || !strings.HasSuffix(got, "kept") {
+		return "typing in " + field + " lost the text: the field holds " + jsString(got)
+	}
+	return ""
+}
+
+// quickExitWithoutScripts turns off the page's scripts, reloads it and
+// activates the visible quick-exit control: a plain link must still leave
+// for the neutral page.
+func (p *tab) quickExitWithoutScripts() string {
+	p.t.Helper()
+	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}), chromedp.Reload())
+	defer p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+		return err
+	}))
+	p.do(chromedp.Click(chromedp.CSS("#quick-exit"), chromedp.NodeVisible))
+	return p.waitForNeutral("the quick-exit link without scripts")
 }
 
 func (p *tab) history() (page.GetNavigationHistoryResult, error) {

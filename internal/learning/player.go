@@ -42,15 +42,26 @@ func (p Player) CheckOpen() bool {
 	return p.Open() && (!p.Course.Pacing || p.OpenedCount() == len(p.Course.Lessons))
 }
 
-// Resume is where the person left off: the furthest lesson opened (1 when
-// none was).
+// Resume is where the person goes on from: the first lesson not opened
+// yet, or 0 when every lesson was opened (the final check is next).
 func (p Player) Resume() int {
-	for n := len(p.opened) - 1; n > 0; n-- {
-		if p.opened[n] {
+	for n := 1; n < len(p.opened); n++ {
+		if !p.opened[n] {
 			return n
 		}
 	}
-	return 1
+	return 0
+}
+
+// Percent is the share of lessons opened, in whole percent.
+func (p Player) Percent() int { return percent(p.OpenedCount(), len(p.Course.Lessons)) }
+
+// percent is n of d in whole percent, rounded down (100 only when all).
+func percent(n, d int) int {
+	if d <= 0 {
+		return 0
+	}
+	return min(100, n*100/d)
 }
 
 // Remaining lists the lessons not opened yet.

@@ -79,6 +79,13 @@ type Item struct {
 	Lessons int
 }
 
+// Percent is the share of the course's lessons opened, in whole percent.
+func (it Item) Percent() int { return percent(it.Opened, it.Lessons) }
+
+// Done reports whether the assignment was completed (its completion and
+// expiry dates show, not its due date).
+func (it Item) Done() bool { return it.LearnerAssignment.Status == store.StatusCompleted }
+
 // MyTraining is everything the learner's home page shows.
 type MyTraining struct {
 	Current     []Item // the newest cycle of each course, unless withdrawn

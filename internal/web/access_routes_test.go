@@ -144,5 +144,6 @@ var publicRoutes = map[string]string{
 var ownRoutes = map[string]string{
 	"GET /my/courses/:slug":            "the viewer's own course player; not started: a redirect to the catalog",
 	"GET /my/courses/:slug/lessons/:n": "the viewer's own lesson",
+	"GET /my/courses/:slug/resume":     "a redirect to the viewer's own next unopened lesson",
 	"GET /my/courses/:slug/check":      "the viewer's own final check",
 }

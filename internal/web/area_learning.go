@@ -32,6 +32,7 @@ func (a *App) learningRoutes(app fiber.Router, g groups) {
 	g.my.Get("/", a.handleMyTraining)
 	g.my.Get("/courses/:slug", a.handlePlayerCourse)
 	g.my.Get("/courses/:slug/lessons/:n", a.handleLesson)
+	g.my.Get("/courses/:slug/resume", a.handleResume)
 	g.my.Get("/courses/:slug/check", a.handleFinalCheck)
 	g.my.Post("/courses/:slug/check", a.handleFinalCheckSubmit)
 	g.my.Get("/courses/:slug/attempts/:id", a.handleAttempt)

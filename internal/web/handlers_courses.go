@@ -70,5 +70,6 @@ func (a *App) handleCourse(c *fiber.Ctx) error {
 	if course == nil {
 		return store.ErrNotFound
 	}
-	return a.render(c, fiber.StatusOK, "course", Page{Title: course.Title, Data: coursePage{Course: course}})
+	return a.render(c, fiber.StatusOK, "course", Page{Title: course.Title, Lang: course.Language,
+		QuickExit: course.Sensitive || course.Kind == catalog.KindPrevention, Data: coursePage{Course: course}})
 }

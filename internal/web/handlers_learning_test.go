@@ -12,6 +12,9 @@ import (
 )
 
 var (
+	// completedOn is a completion date as My training shows it.
+	completedOn = regexp.MustCompile(`Completed [A-Z][a-z]{2} [0-9]{1,2}, [0-9]{4}`)
+	dueOn       = regexp.MustCompile(`Due [A-Z][a-z]{2} [0-9]{1,2}, [0-9]{4}`)
 	tokenField  = regexp.MustCompile(`name="token" value="([^"]+)"`)
 	attemptPath = regexp.MustCompile(`^/my/courses/sample-course/attempts/(\d+)$`)
 )
@@ -31,6 +34,7 @@ func expect(t *testing.T, r response, status int, want ...string) {
 // TestLearnerJourney walks one person through a sensitive, paced course:
 // start, content note, lessons, knowledge checks, pacing, a failed and a
 // passed final check, a replay, and My training at each step.
+
 func TestLearnerJourney(t *testing.T) {
 	app := newApp(t)
 	db := testdb.DB(t)
@@ -44,7 +48,8 @@ func TestLearnerJourney(t *testing.T) {
 	if r.Status != 303 || r.Location != "/my/courses/sample-course" {
 		t.Fatalf("start: %d %s", r.Status, r.Location)
 	}
-	expect(t, c.get("/my"), 200, "A sample course", "Not started", "0 of 2 lessons opened", "No due date")
+	expect(t, c.get("/my"), 200, "A sample course", "Not started", `value="0"`, "0% <span class=\"small\">(0 of 2 lessons)", "No due date",
+		`href="/my/certificates"`, `href="/my/transcript.pdf"`)
 
 	r = c.get("/my/courses/sample-course")
 	expect(t, r, 200, "Content note", "1-888-373-7888", "Continue to the first lesson", `id="quick-exit"`, "opens once you have opened every lesson")
@@ -77,10 +82,28 @@ func TestLearnerJourney(t *testing.T) {
 	expect(t, c.get("/my/courses/sample-course/lessons/1?check=1&option=x"), 400)
 	expect(t, c.get("/my/courses/sample-course/lessons/1?check=2&option=0"), 404)
 	expect(t, c.get("/my/courses/sample-course/lessons/1?check=0"), 404)
-	expect(t, c.get("/my"), 200, "In progress", "1 of 2 lessons opened")
+	// Progress is a bar and a percentage; resuming goes to the next
+	// lesson not opened.
+	expect(t, c.get("/my"), 200, "In progress", `<progress max="100" value="50"`, "50% <span class=\"small\">(1 of 2 lessons)",
+		`href="/my/courses/sample-course/resume">Resume`)
+	expect(t, c.get("/my/courses/sample-course"), 200, `href="/my/courses/sample-course/lessons/2">Resume where you left off: Second lesson`,
+		"50% (1 of 2 lessons opened)")
+	if r := c.get("/my/courses/sample-course/resume"); r.Status != 303 || r.Location != "/my/courses/sample-course/lessons/2" {
+		t.Errorf("resume after lesson 1: %d %q, want the second lesson", r.Status, r.Location)
+	}
 
 	expect(t, c.get("/my/courses/sample-course/lessons/2"), 200, `rel="prev"`, "Go to the final check")
-	expect(t, c.get("/my/courses/sample-course"), 200, "Continue where you left off: Second lesson", "Take the final check")
+	expect(t, c.get("/my/courses/sample-course"), 200, "Resume where you left off: the final check", "Take the final check", "100% (2 of 2")
+	if r := c.get("/my/courses/sample-course/resume"); r.Status != 303 || r.Location != "/my/courses/sample-course/check" {
+		t.Errorf("resume with every lesson opened: %d %q, want the final check", r.Status, r.Location)
+	}
+	// A due date, to show that a completed course no longer shows it.
+	if _, err := db.Exec(`UPDATE assignments a SET due_at = now() + interval '40 days' FROM users u WHERE u.id = a.user_id AND u.email = $1`, email); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.get("/my"); !dueOn.MatchString(r.Body) {
+		t.Error("My training does not show the due date of an open course")
+	}
 
 	// Fail, then pass.
 	r = c.get("/my/courses/sample-course/check")
@@ -115,7 +138,14 @@ func TestLearnerJourney(t *testing.T) {
 	if completions != 1 {
 		t.Fatalf("completions: %d", completions)
 	}
-	expect(t, c.get("/my"), 200, "Completed", "Certificate (PDF)", "Valid until", "Credited minutes by training year")
+	r = c.get("/my")
+	expect(t, r, 200, "Completed", "Certificate<span", "Valid until", "Credited minutes by training year")
+	if !completedOn.MatchString(r.Body) {
+		t.Error("My training does not show the completion date of a completed course")
+	}
+	if dueOn.MatchString(r.Body) {
+		t.Error("My training shows a due date for a completed course")
+	}
 	r = c.get("/my/courses/sample-course/check")
 	if r.Status != 303 || r.Location != "/my/courses/sample-course" {
 		t.Fatalf("check after completing: %d %q", r.Status, r.Location)

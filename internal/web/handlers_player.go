@@ -22,6 +22,30 @@ type playerView struct {
 	Course  *catalog.Course
 	Outline []outlineItem
 	Notice  string
+	// FullNote: the content note in full (the first page of this visit to
+	// a sensitive course), else a short line linking to the help lines.
+	FullNote bool
+	// Next is where "Resume where you left off" goes.
+	Next resumeTarget
+}
+
+// resumeTarget is the next step in a course: the first lesson not opened,
+// else the final check, else (the check closed) the last lesson.
+type resumeTarget struct {
+	Href  string
+	Title string
+}
+
+func resumeOf(p learning.Player) resumeTarget {
+	base := "/my/courses/" + p.Course.Slug
+	if n := p.Resume(); n > 0 {
+		return resumeTarget{Href: base + "/lessons/" + strconv.Itoa(n), Title: p.Course.Lessons[n-1].Title}
+	}
+	if p.CheckOpen() {
+		return resumeTarget{Href: base + "/check", Title: "the final check"}
+	}
+	n := len(p.Course.Lessons)
+	return resumeTarget{Href: base + "/lessons/" + strconv.Itoa(n), Title: p.Course.Lessons[n-1].Title}
 }
 
 // outlineItem is one lesson in the outline.
@@ -68,7 +92,7 @@ func outlineHTML(slug string, items []outlineItem) template.HTML {
 }
 
 func newPlayerView(p learning.Player) playerView {
-	v := playerView{P: p, Course: p.Course}
+	v := playerView{P: p, Course: p.Course, Next: resumeOf(p)}
 	for i, l := range p.Course.Lessons {
 		v.Outline = append(v.Outline, outlineItem{N: i + 1, Title: l.Title, Opened: p.Opened(i + 1), Current: i+1 == p.Lesson})
 	}
@@ -88,7 +112,22 @@ func (a *App) handlePlayerCourse(c *fiber.Ctx) error {
 	if err != nil {
 		v.Notice = "This course opens on " + p.AvailableFrom().In(a.cfg.Location).Format("January 2, 2006") + "."
 	}
+	v.FullNote = a.firstPageOfVisit(c, p.Course)
 	return a.render(c, fiber.StatusOK, "learning_course", learnerPage(p.Course, p.Course.Title, v))
+}
+
+// handleResume sends the person to their next step in a course: the
+// first lesson they have not opened (see resumeOf).
+func (a *App) handleResume(c *fiber.Ctx) error {
+	slug := c.Params("slug")
+	p, err := a.learning.svc.Player(c.UserContext(), viewerOf(c).ID, slug, 0)
+	if errors.Is(err, learning.ErrNotAvailable) {
+		return c.Redirect("/my/courses/"+slug, fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return a.notAssigned(c, slug, err)
+	}
+	return c.Redirect(resumeOf(p).Href, fiber.StatusSeeOther)
 }
 
 // handleLesson shows one lesson and records it as opened. With ?check=N
@@ -112,7 +151,9 @@ func (a *App) handleLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return a.notAssigned(c, slug, err)
 	}
-	body, err := a.lessonBody(lessonBodyKeyOf(p), ans)
+	k := lessonBodyKeyOf(p)
+	k.fullNote = a.firstPageOfVisit(c, p.Course)
+	body, err := a.lessonBody(k, ans)
 	if err != nil {
 		return err
 	}

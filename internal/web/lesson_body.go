@@ -23,6 +23,7 @@ type lessonBodyKey struct {
 	lesson    int    // 1-based
 	opened    string // byte i is '1' when lesson i+1 was opened
 	checkOpen bool
+	fullNote  bool // the content note in full (see firstPageOfVisit)
 }
 
 func lessonBodyKeyOf(p learning.Player) lessonBodyKey {
@@ -49,12 +50,13 @@ type lessonBody struct {
 	PrevTitle string
 	NextTitle string
 	Checks    *checksView // nil when the lesson has none
+	FullNote  bool
 }
 
 // view builds the body's data from the key and nothing else.
 func (k lessonBodyKey) view() lessonBody {
 	c := k.course
-	v := lessonBody{Course: c, Lesson: &c.Lessons[k.lesson-1], N: k.lesson, CheckOpen: k.checkOpen}
+	v := lessonBody{Course: c, Lesson: &c.Lessons[k.lesson-1], N: k.lesson, CheckOpen: k.checkOpen, FullNote: k.fullNote}
 	items := make([]outlineItem, len(c.Lessons))
 	for i, l := range c.Lessons {
 		items[i] = outlineItem{N: i + 1, Title: l.Title, Opened: k.opened[i] == '1', Current: i+1 == k.lesson}

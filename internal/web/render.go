@@ -40,9 +40,10 @@ type Templates struct {
 // staticPartials are the partials that show the same for every visitor
 // (they use no data): each is executed once at start-up and pages include
 // the result with {{static "name"}}, so a page pays one action for them.
-var staticPartials = []string{"helplines", "content-note", "quick-exit-link"}
+var staticPartials = []string{"helplines", "content-note", "content-note-short"}
 
-// QuickExitURL is the neutral page the quick exit replaces the page with.
+// QuickExitURL is the neutral page the quick exit replaces the page with: a
+// plain link to it works without any script.
 const QuickExitURL = "https://www.weather.gov/"
 
 // ParseTemplates parses layouts and partials once, then each page on top of
@@ -55,6 +56,17 @@ func ParseTemplates(fsys fs.FS, funcs template.FuncMap) (*Templates, error) {
 				return h, nil
 			}
 			return "", fmt.Errorf("web: %q is not a static partial", name)
+		},
+		// quickExit is the quick-exit bar in the page's language (see
+		// renderQuickExits).
+		"quickExit": func(lang string) template.HTML {
+			if h, ok := static["quick-exit:"+lang]; ok {
+				return h
+			}
+			if lang == "" {
+				return static["quick-exit:en"]
+			}
+			return static["quick-exit:other"]
 		},
 	})
 	for _, pattern := range []string{"layouts/*.html", "partials/*.html"} {
@@ -81,6 +93,9 @@ func ParseTemplates(fsys fs.FS, funcs template.FuncMap) (*Templates, error) {
 		return nil, err
 	}
 	t := &Templates{pages: map[string]*template.Template{}, fragments: fragments}
+	if err := renderQuickExits(t, static); err != nil {
+		return nil, err
+	}
 	for _, name := range names {
 		clone, err := base.Clone()
 		if err != nil {

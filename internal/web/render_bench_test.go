@@ -31,7 +31,8 @@ func BenchmarkRenderLessonPage(b *testing.B) {
 }
 
 // TestChromeLanguage renders the lesson page of a Spanish course: the
-// page is lang="es", the site's own header, links and footer lang="en".
+// page is lang="es", the site's own header, links and footer lang="en",
+// and the quick exit in Spanish.
 func TestChromeLanguage(t *testing.T) {
 	tmpl, p := lessonPageFixture(t)
 	p.Lang, p.NotEnglish = "es", true
@@ -40,7 +41,7 @@ func TestChromeLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := buf.String()
-	for _, want := range []string{`<html lang="es">`, `<div class="quick-exit-bar" lang="en">`, `<a class="skip-link" href="#main" lang="en">`,
+	for _, want := range []string{`<html lang="es">`, `<div class="quick-exit-bar">`, ">Salir de esta página</a>", `<a class="skip-link" href="#main" lang="en">`,
 		`<header class="site-header" lang="en">`, `<footer class="site-footer" lang="en">`, `id="quick-exit"`, QuickExitURL} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %s", want)

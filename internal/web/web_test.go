@@ -115,7 +115,7 @@ func TestPublicPages(t *testing.T) {
 		{"/courses", 200, []string{"A sample course", "A sample prevention series", "3 courses"}, nil},
 		{"/courses?kind=prevention", 200, []string{"A sample prevention series", "1 course<"}, []string{"A sample course<"}},
 		{"/courses?audience=teacher", 200, []string{"A sample course"}, []string{"A sample prevention series"}},
-		{"/courses/sample-course", 200, []string{`<h1 lang="en">A sample course</h1>`, "First lesson", "Second lesson", "Teacher", "https://humantraffickinghotline.org", "pass mark is 80%"}, nil},
+		{"/courses/sample-course", 200, []string{`<html lang="en">`, `<h1>A sample course</h1>`, `id="quick-exit"`, "First lesson", "Second lesson", "Teacher", "https://humantraffickinghotline.org", "pass mark is 80%"}, nil},
 		{"/courses/no-such-course", 404, []string{"Page not found"}, nil},
 		{"/nowhere", 404, []string{"Page not found"}, nil},
 		{"/healthz", 200, []string{"ok"}, nil},
