@@ -115,3 +115,15 @@ func (o *Outbox) Retry(ctx context.Context, id, actorID int64) error {
 			After: map[string]any{"status": "queued", "attempts": 0, "kind": before.Kind}})
 	})
 }
+
+// ForUser lists the latest messages to one person, newest first (a
+// manager's person page: the reminders they were sent).
+func (o *Outbox) ForUser(ctx context.Context, userID int64, limit int) ([]Row, error) {
+	var rows []Row
+	err := o.DB.SelectContext(ctx, &rows, `SELECT `+rowColumns+` FROM email_outbox
+		WHERE user_id = $1 ORDER BY id DESC LIMIT $2`, userID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("mail: list for person: %w", err)
+	}
+	return rows, nil
+}
