@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -47,15 +46,8 @@ func (a *App) bulkSelection(c *fiber.Ctx) ([]int64, report.View, error) {
 func (a *App) handleBulkRemind(c *fiber.Ctx) error {
 	back := reportsBack(formValue(c, "back"))
 	ids, v, err := a.bulkSelection(c)
-	switch {
-	case errors.Is(err, report.ErrTooMany):
-		a.setFlash(c, fmt.Sprintf("That is more than %s people. Narrow the filters and send again.", thousands(report.MaxSelection)))
-		return c.Redirect(back, fiber.StatusSeeOther)
-	case err != nil:
-		return err
-	case len(ids) == 0:
-		a.setFlash(c, "No one was selected, so no reminder was sent. Check the people to remind, or everyone in this filter.")
-		return c.Redirect(back, fiber.StatusSeeOther)
+	if empty, err := a.noOneToAct(c, ids, err, "no reminder was sent"); empty || err != nil {
+		return orBack(c, back, err)
 	}
 	res, err := a.reports.svc.RemindPeople(c.UserContext(), v, viewerOf(c).ID, ids)
 	if err != nil {
@@ -90,20 +82,13 @@ func peopleCount(n int) string {
 func (a *App) handleBulkAssign(c *fiber.Ctx) error {
 	back := reportsBack(formValue(c, "back"))
 	ids, _, err := a.bulkSelection(c)
-	switch {
-	case errors.Is(err, report.ErrTooMany):
-		a.setFlash(c, fmt.Sprintf("That is more than %s people. Narrow the filters and assign again.", thousands(report.MaxSelection)))
-		return c.Redirect(back, fiber.StatusSeeOther)
-	case err != nil:
-		return err
-	case len(ids) == 0:
-		a.setFlash(c, "No one was selected, so nothing was assigned. Check the people to assign, or everyone in this filter.")
-		return c.Redirect(back, fiber.StatusSeeOther)
+	if empty, err := a.noOneToAct(c, ids, err, "nothing was assigned"); empty || err != nil {
+		return orBack(c, back, err)
 	}
 	form := learning.AssignForm{Target: "person", UserID: ids[0], Course: formValue(c, "assign_course"), Due: formValue(c, "due")}
 	m, err := a.learning.svc.CheckAssignment(c.UserContext(), assignerOf(c), form)
 	if errs, ok := validate.As(err); ok {
-		a.setFlash(c, "Nothing was assigned: "+errsText(errs))
+		a.setFlash(c, "Nothing was assigned: "+errs.Messages())
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 	if err != nil {
@@ -126,16 +111,26 @@ func (a *App) handleBulkAssign(c *fiber.Ctx) error {
 	return c.Redirect(back, fiber.StatusSeeOther)
 }
 
-// errsText joins field errors into one sentence list, in field order.
-func errsText(errs validate.Errors) string {
-	keys := make([]string, 0, len(errs))
-	for k := range errs {
-		keys = append(keys, k)
+// noOneToAct handles a selection a bulk action cannot act on: too many
+// people or none (a notice saying nothing happened, and true), or an error.
+func (a *App) noOneToAct(c *fiber.Ctx, ids []int64, err error, nothing string) (bool, error) {
+	switch {
+	case errors.Is(err, report.ErrTooMany):
+		a.setFlash(c, fmt.Sprintf("That is more than %s people, so %s. Narrow the filters and try again.", thousands(report.MaxSelection), nothing))
+		return true, nil
+	case err != nil:
+		return false, err
+	case len(ids) == 0:
+		a.setFlash(c, "No one was selected, so "+nothing+". Check people in the table, or everyone these filters match.")
+		return true, nil
 	}
-	sort.Strings(keys)
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = errs[k]
+	return false, nil
+}
+
+// orBack returns err, or without one goes back to the people list.
+func orBack(c *fiber.Ctx, back string, err error) error {
+	if err != nil {
+		return err
 	}
-	return strings.Join(out, " ")
+	return c.Redirect(back, fiber.StatusSeeOther)
 }

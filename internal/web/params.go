@@ -39,13 +39,18 @@ func paramNumber(c *fiber.Ctx, name string) (int, error) {
 // queryID reads an optional positive id from the query string (0 when it
 // is absent); anything else is a bad request.
 func queryID(c *fiber.Ctx, name string) (int64, error) {
-	raw := c.Query(name)
+	return optionalID(c.Query(name), "That link has a malformed "+name+". Go back and try again.")
+}
+
+// optionalID parses a positive id, 0 when raw is empty; anything else is a
+// bad request saying bad.
+func optionalID(raw, bad string) (int64, error) {
 	if raw == "" {
 		return 0, nil
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fiber.NewError(fiber.StatusBadRequest, "That link has a malformed "+name+". Go back and try again.")
+		return 0, fiber.NewError(fiber.StatusBadRequest, bad)
 	}
 	return id, nil
 }
@@ -119,8 +124,8 @@ func formIDs(c *fiber.Ctx, key string) ([]int64, error) {
 	seen := map[int64]bool{}
 	var out []int64
 	for _, raw := range formList(c, key) {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id <= 0 {
+		id, err := optionalID(raw, "The form had a malformed "+key+". Go back and try again.")
+		if err != nil || id == 0 {
 			return nil, fiber.NewError(fiber.StatusBadRequest, "The form had a malformed "+key+". Go back and try again.")
 		}
 		if !seen[id] {
@@ -133,13 +138,5 @@ func formIDs(c *fiber.Ctx, key string) ([]int64, error) {
 
 // formID reads an optional positive id from a form field (0 when empty).
 func formID(c *fiber.Ctx, key string) (int64, error) {
-	raw := c.FormValue(key)
-	if raw == "" {
-		return 0, nil
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.NewError(fiber.StatusBadRequest, "The form had a malformed "+key+". Go back and try again.")
-	}
-	return id, nil
+	return optionalID(c.FormValue(key), "The form had a malformed "+key+". Go back and try again.")
 }
