@@ -32,7 +32,7 @@ var statusOptions = []option{
 	{"due-soon", "Due in the next 14 days"},
 	{"expiring", "Credit expiring in the next 30 days"},
 	{"lapsed", "Credit lapsed"},
-	{"came-due", "Came due (completed, or overdue)"},
+	{"came-due", "Completed, or past due (the on-time rate's base)"},
 	{"on-time", "Completed on time"},
 	{"late", "Late (completed late, or overdue)"},
 	{"open", "Open"},
