@@ -157,3 +157,15 @@ func (o *Outbox) RetryReason(ctx context.Context, reason string, actorID int64) 
 
 // Circuit is the senders' view of the mail server, for the admin page.
 func (o *Outbox) Circuit(ctx context.Context) (Circuit, error) { return loadCircuit(ctx, o.DB) }
+
+// ForUser lists the latest messages to one person, newest first (a
+// manager's person page: the reminders they were sent).
+func (o *Outbox) ForUser(ctx context.Context, userID int64, limit int) ([]Row, error) {
+	var rows []Row
+	err := o.DB.SelectContext(ctx, &rows, `SELECT `+rowColumns+` FROM email_outbox
+		WHERE user_id = $1 ORDER BY id DESC LIMIT $2`, userID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("mail: list for person: %w", err)
+	}
+	return rows, nil
+}

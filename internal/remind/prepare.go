@@ -29,7 +29,7 @@ func ruleFor(kind string) (kindRule, bool) {
 		return kindRule{check: "lapsing", template: "reminder-expiring"}, true
 	case kind == "nudge" || strings.HasPrefix(kind, "nudge."):
 		return kindRule{check: "open"}, true
-	case kind == "digest":
+	case kind == "digest", kind == "manual-remind": // a deactivated recipient is dropped
 		return kindRule{}, true
 	}
 	return kindRule{}, false

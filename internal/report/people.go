@@ -62,6 +62,7 @@ type Filter struct {
 	Course int64
 	County string // the county of the person's organization
 	Type   string // the type of the person's organization
+	Query  string // part of the person's name or email address
 	Status string // a key of Statuses
 	Sort   string // a key of Sorts
 	Desc   bool
@@ -115,17 +116,10 @@ type Person struct {
 // Complete reports whether the pair holds a valid credit.
 func (p Person) Complete() bool { return p.HasCredit && !p.Lapsed }
 
-// peopleQuery builds the drill-down query: $1 the report day, $2 the
-// view's roots, then the filters' arguments; limit cuts the sorted rows.
-// Sorted on the pairs' own columns, the page is cut in the pairs query
-// itself and PostgreSQL chooses, from the scope's size, between walking
-// the statewide name or due-date index until the page is full (a large
-// district: a few thousand index entries) and fetching a small team's
-// pairs through the organization index and sorting them. Other sorts
-// need the joined names, so in a scoped view the matching pairs are
-// fetched first through the organization index (the OFFSET 0 fence) and
-// sorted after.
-func peopleQuery(v View, f Filter, limit string) (string, []any) {
+// filterWhere is the drill-down's conditions on a report pair p (with the
+// report day's thresholds t): $1 is the report day, $2 the view's roots,
+// then the filters' arguments.
+func filterWhere(v View, f Filter) ([]string, []any) {
 	args := []any{nil, v.rootsArg()}
 	arg := func(x any) string { args = append(args, x); return "$" + strconv.Itoa(len(args)) }
 	where := []string{v.inView("p.org_id", "$2"), Statuses[f.Status]}
@@ -151,6 +145,58 @@ func peopleQuery(v View, f Filter, limit string) (string, []any) {
 	if f.Type != "" {
 		where = append(where, "p.org_id IN (SELECT id FROM organizations WHERE type = "+arg(f.Type)+")")
 	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := arg("%" + likeEscape(q) + "%")
+		where = append(where, "(p.user_name ILIKE "+like+" OR p.user_id IN (SELECT id FROM users WHERE email ILIKE "+like+"))")
+	}
+	return where, args
+}
+
+// likeEscape quotes LIKE's wildcards in s.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Count is the number of drill-down rows the filter matches (every page).
+func (s *Service) Count(ctx context.Context, v View, f Filter) (int, error) {
+	f, err := f.Normalize()
+	if err != nil {
+		return 0, err
+	}
+	if err := s.checkOrg(ctx, v, f.Org); err != nil {
+		return 0, err
+	}
+	where, args := filterWhere(v, f)
+	args[0] = s.Today().String()
+	var n int
+	err = s.readTx(ctx, func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &n, countHead+`
+			SELECT count(*) FROM report_pairs p CROSS JOIN t WHERE `+strings.Join(where, " AND "), args...)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("report: count people: %w", err)
+	}
+	return n, nil
+}
+
+// countHead is the report day's thresholds for filterWhere's conditions.
+const countHead = `WITH t AS (
+		SELECT report_midnight($1::date, tz) AS d0, report_midnight($1::date + 14, tz) AS d14,
+			report_midnight($1::date + 30, tz) AS d30 FROM report_clock
+	)`
+
+// peopleQuery builds the drill-down query: $1 the report day, $2 the
+// view's roots, then the filters' arguments; limit cuts the sorted rows.
+// Sorted on the pairs' own columns, the page is cut in the pairs query
+// itself and PostgreSQL chooses, from the scope's size, between walking
+// the statewide name or due-date index until the page is full (a large
+// district: a few thousand index entries) and fetching a small team's
+// pairs through the organization index and sorting them. Other sorts
+// need the joined names, so in a scoped view the matching pairs are
+// fetched first through the organization index (the OFFSET 0 fence) and
+// sorted after.
+func peopleQuery(v View, f Filter, limit string) (string, []any) {
+	where, args := filterWhere(v, f)
 	dir := " ASC NULLS LAST"
 	if f.Desc {
 		dir = " DESC NULLS LAST"

@@ -44,6 +44,13 @@ var readOnly = map[string]map[string]string{
 		"courses":         "the drill-down names each report pair's course in its page query",
 		"course_versions": "the drill-down names each report pair's course in its page query",
 		"assignments":     "the drill-down reads the last activity of the page of report pairs it cuts, in the same query",
+		"users":           "the drill-down's search matches report pairs by their person's email address",
+	},
+	"internal/report/remind_people.go": {
+		"users":           "a bulk reminder reads each selected person's name and address with their open report pairs, in its transaction",
+		"organizations":   "a bulk reminder names each person's organization with their pairs",
+		"courses":         "a bulk reminder names each open pair's course with the pair",
+		"course_versions": "a bulk reminder names each open pair's course with the pair",
 	},
 	"internal/report/nudge.go": {
 		"users":           "the nudge reads the report pair's person and address with the pair, in the nudge's transaction",

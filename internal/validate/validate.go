@@ -15,16 +15,32 @@ type Errors map[string]string
 
 // Error lists the problems in field order.
 func (e Errors) Error() string {
-	keys := make([]string, 0, len(e))
-	for k := range e {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := e.fields()
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = k + ": " + e[k]
 	}
 	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Messages is the problems' messages alone, in field order, as one text
+// (for a notice that cannot sit beside the fields).
+func (e Errors) Messages() string {
+	keys := e.fields()
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = e[k]
+	}
+	return strings.Join(parts, " ")
+}
+
+func (e Errors) fields() []string {
+	keys := make([]string, 0, len(e))
+	for k := range e {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // OrNil returns e as an error, or nil when it lists no problem.

@@ -40,6 +40,19 @@ func reportAccessRoutes() []accessRoute {
 			form: func(f *accessFixture) url.Values {
 				return url.Values{"assignment": {id(assignmentID)}, "back": {"/manage/people?org=" + id(f.SubjectOrg)}}
 			}},
+		{name: "bulk reminder to the subject", method: "POST", want: managersOfIt, setup: setup,
+			path: func(*accessFixture) string { return "/manage/people/remind" },
+			form: func(f *accessFixture) url.Values {
+				return url.Values{"user": {id(f.Subject)}, "back": {"/manage/people?org=" + id(f.SubjectOrg)}}
+			}},
+		{name: "bulk assignment to the subject", method: "POST", want: managersOfIt, setup: setup,
+			path: func(*accessFixture) string { return "/manage/people/assign" },
+			form: func(f *accessFixture) url.Values {
+				return url.Values{"user": {id(f.Subject)}, "assign_course": {"sample-course"},
+					"due": {time.Now().AddDate(0, 1, 0).Format(time.DateOnly)}, "back": {"/manage/people"}}
+			}},
+		{name: "person page of the subject", method: "GET", want: managersOfIt, setup: setup,
+			path: func(f *accessFixture) string { return "/manage/people/" + id(f.Subject) }},
 		{name: "statewide report", method: "GET", want: adminOnly, setup: setup,
 			marker: func(*accessFixture) string { return "Training completion statewide" },
 			path:   func(*accessFixture) string { return "/admin/reports" }},

@@ -26,6 +26,9 @@ func (a *App) reportsRoutes(app fiber.Router, g groups) {
 	g.manager.Get("/people", a.handleReportsPeople)
 	g.manager.Get("/people.csv", a.handleReportsPeopleCSV)
 	g.manager.Post("/people/nudge", a.handleReportsNudge)
+	g.manager.Post("/people/remind", a.handleBulkRemind)
+	g.manager.Post("/people/assign", a.handleBulkAssign)
+	g.manager.Get("/people/:userID", a.handlePerson)
 	g.admin.Get("/reports", a.handleReportsDashboard)
 }
 

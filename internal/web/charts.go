@@ -17,53 +17,109 @@ import (
 // bar and point carries its value as text, so nothing depends on colour,
 // and each chart's numbers are repeated in a table on the page.
 
-// BarChart is a horizontal bar chart of rates, one row per group.
+// BarChart is a horizontal bar chart of rates, one row per group. It is
+// as wide as the page (no viewBox: positions across are percentages, text
+// keeps its size), so each row puts its label on lines of their own above
+// the bar, wrapped to what fits on the narrowest screen (320 px).
 type BarChart struct {
 	ID, Title, Desc string
-	Width, Height   int
-	BarX, TrackW    int // where bars start and the width of 100%
+	Height          int
 	BarH            int
 	Rows            []BarRow
 }
 
-// BarRow is one bar with its label and value text.
+// BarRow is one bar with its label lines and value text.
 type BarRow struct {
-	Label            string
-	Value            string
-	Y, W, TextY      int
-	ValueX           int
-	LabelX           int
-	HasValue, Absent bool // Absent: no denominator, no bar
+	Label    string   // the group's full name (the row's <title>)
+	Lines    []string // the label as shown, wrapped; the value ends the last line
+	Value    string
+	Y        int // top of the row's first line
+	BarY     int
+	W        float64 // the bar's width, percent of the chart's
+	HasValue bool
+	Absent   bool // no denominator, no bar
 }
 
 const (
 	chartWidth = 640
-	barLabelW  = 210
-	barTrackW  = 280
-	barRowH    = 28
-	barHeight  = 18
+	// barLineChars is how many characters a label line holds: 37 at 13 px
+	// (under 7.6 px each, wider than the system font's average) fit the
+	// 288 px a 320 px screen leaves the chart.
+	barLineChars = 37
+	barLineH     = 17
+	barHeight    = 14
+	barGap       = 12
+	barMaxLines  = 3
 )
 
 // rateBars charts the completion rate of each row.
 func rateBars(id, title string, groups []figureRow) BarChart {
-	ch := BarChart{ID: id, Title: title, Width: chartWidth, BarX: barLabelW + 10, TrackW: barTrackW, BarH: barHeight,
-		Height: barRowH*len(groups) + 8}
+	ch := BarChart{ID: id, Title: title, BarH: barHeight}
 	var desc []string
-	for i, g := range groups {
-		y := 4 + i*barRowH
-		r := BarRow{Label: shorten(g.Label, 30), Y: y, TextY: y + barHeight - 4, LabelX: barLabelW}
+	y := 4
+	for _, g := range groups {
+		r := BarRow{Label: g.Label, Y: y}
 		if rate, ok := g.CompletionRate(); ok {
-			r.W = int(rate*float64(barTrackW) + 0.5)
+			r.W = float64(int(rate*1000+0.5)) / 10
 			r.Value = fmt.Sprintf("%s (%d of %d)", pctText(rate), g.Complete(), g.Pairs)
 		} else {
 			r.Absent, r.Value = true, "no one counted"
 		}
-		r.ValueX = ch.BarX + barTrackW + 8
+		r.Lines = labelLines(g.Label, r.Value, barLineChars, barMaxLines)
+		r.BarY = y + len(r.Lines)*barLineH + 3
+		y = r.BarY + barHeight + barGap
 		ch.Rows = append(ch.Rows, r)
 		desc = append(desc, g.Label+": "+r.Value)
 	}
+	ch.Height = y
 	ch.Desc = "Completion rate. " + strings.Join(desc, "; ") + "."
 	return ch
+}
+
+// labelLines wraps label at spaces into lines of at most n characters
+// (a longer word is cut), then adds value to the last line, or a line of
+// its own. Past max lines the label ends with an ellipsis: the full name
+// is in the row's <title>, the chart's description and the table.
+func labelLines(label, value string, n, max int) []string {
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(label) {
+		for utf8.RuneCountInString(w) > n { // a word longer than a line
+			if cur != "" {
+				lines, cur = append(lines, cur), ""
+			}
+			r := []rune(w)
+			lines, w = append(lines, string(r[:n-1])+"‑"), string(r[n-1:])
+		}
+		switch {
+		case cur == "":
+			cur = w
+		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) <= n:
+			cur += " " + w
+		default:
+			lines, cur = append(lines, cur), w
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	if len(lines) > 0 && utf8.RuneCountInString(lines[len(lines)-1])+2+utf8.RuneCountInString(value) <= n {
+		lines[len(lines)-1] += ": " + value
+	} else {
+		if len(lines) > 0 {
+			lines[len(lines)-1] += ":"
+		}
+		lines = append(lines, value)
+	}
+	if len(lines) > max { // keep the first lines of the name and the value
+		name := lines[:max-1]
+		name[max-2] = shorten(name[max-2]+" …", n)
+		if !strings.HasSuffix(name[max-2], "…") {
+			name[max-2] += "…"
+		}
+		lines = append(name, lines[len(lines)-1])
+	}
+	return lines
 }
 
 // TrendChart is the completion rate at each month's end (a line) and the
@@ -198,18 +254,21 @@ func shorten(s string, n int) string {
 
 // RowsSVG is the bar chart's rows as SVG, written directly: a district's
 // chart by organization has hundreds of rows, and as template actions
-// they were most of the dashboard's rendering time. Labels and values are
-// escaped.
+// they were most of the dashboard's rendering time. Each row is a group
+// whose <title> is the full label and value; text is escaped.
 func (ch BarChart) RowsSVG() template.HTML {
 	var b strings.Builder
 	num := strconv.Itoa
 	for _, r := range ch.Rows {
-		b.WriteString(`<text x="` + num(r.LabelX) + `" y="` + num(r.TextY) + `" text-anchor="end" fill="#1b1f24">` + html.EscapeString(r.Label) + "</text>\n")
-		b.WriteString(`<rect x="` + num(ch.BarX) + `" y="` + num(r.Y) + `" width="` + num(ch.TrackW) + `" height="` + num(ch.BarH) + `" fill="#ffffff" stroke="#4a5563" stroke-width="1"/>` + "\n")
-		if !r.Absent {
-			b.WriteString(`<rect x="` + num(ch.BarX) + `" y="` + num(r.Y) + `" width="` + num(r.W) + `" height="` + num(ch.BarH) + `" fill="#0b4f8a"/>` + "\n")
+		b.WriteString("<g><title>" + html.EscapeString(r.Label+": "+r.Value) + "</title>\n")
+		for i, line := range r.Lines {
+			b.WriteString(`<text x="0" y="` + num(r.Y+(i+1)*barLineH-4) + `" fill="#1b1f24">` + html.EscapeString(line) + "</text>\n")
 		}
-		b.WriteString(`<text x="` + num(r.ValueX) + `" y="` + num(r.TextY) + `" fill="#1b1f24">` + html.EscapeString(r.Value) + "</text>\n")
+		b.WriteString(`<rect x="0" y="` + num(r.BarY) + `" width="100%" height="` + num(ch.BarH) + `" fill="#ffffff" stroke="#4a5563" stroke-width="1"/>` + "\n")
+		if !r.Absent {
+			b.WriteString(`<rect x="0" y="` + num(r.BarY) + `" width="` + strconv.FormatFloat(r.W, 'f', 1, 64) + `%" height="` + num(ch.BarH) + `" fill="#0b4f8a"/>` + "\n")
+		}
+		b.WriteString("</g>\n")
 	}
 	return template.HTML(b.String())
 }

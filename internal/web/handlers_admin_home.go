@@ -25,6 +25,7 @@ var knownAdminSections = map[string]adminSection{
 	"/admin/programs":     {Title: "Licensed prevention programs", About: "Register the prevention programs facilitators deliver.", order: 6},
 	"/admin/mail":         {Title: "Outgoing email", About: "The email queue: what is waiting, what could not be sent.", order: 7},
 	"/admin/audit":        {Title: "Audit log", About: "Every administrative change: who, when, what, before and after.", order: 8},
+	"/admin/reports":      {Title: "Statewide completion report", About: "Completion, on-time, overdue and expiring figures for the whole state, by organization, county, type, course and job role, with the people behind each figure.", order: 9},
 }
 
 // handleAdminHome links every administration page.

@@ -83,12 +83,7 @@ func (a *App) assignee(c *fiber.Ctx, id int64) (store.User, error) {
 }
 
 func (a *App) renderAssign(c *fiber.Ctx, status int, f assignForm, errs validate.Errors) error {
-	p := assignPage{Form: f, Errors: errs}
-	for _, course := range a.cat.Courses {
-		if course.Kind == catalog.KindTraining {
-			p.Courses = append(p.Courses, course)
-		}
-	}
+	p := assignPage{Form: f, Errors: errs, Courses: a.trainingCourses()}
 	for _, id := range viewerOf(c).ScopeOrgs {
 		o, err := a.learning.orgs.ByID(c.UserContext(), id)
 		switch {
@@ -137,4 +132,16 @@ func (a *App) handleAssign(c *fiber.Ctx) error {
 	a.setFlash(c, fmt.Sprintf("Assigned to %d people. %d already had it open (their due date is now no later than this one). %d had already completed it.",
 		res.Created+res.Reopened, res.Updated, res.Skipped))
 	return c.Redirect("/manage/assign", fiber.StatusSeeOther)
+}
+
+// trainingCourses are the catalog's training courses, the ones a manager
+// can assign.
+func (a *App) trainingCourses() []*catalog.Course {
+	var out []*catalog.Course
+	for _, course := range a.cat.Courses {
+		if course.Kind == catalog.KindTraining {
+			out = append(out, course)
+		}
+	}
+	return out
 }

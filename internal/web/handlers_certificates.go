@@ -26,10 +26,19 @@ type certificateRow struct {
 // handleMyCertificates lists the signed-in person's certificates across
 // every cycle, with downloads and the transcript.
 func (a *App) handleMyCertificates(c *fiber.Ctx) error {
-	v := viewerOf(c)
-	rows, err := a.certificates.svc.ForUser(c.UserContext(), v.ID)
+	out, err := a.certificateRows(c, viewerOf(c).ID, certificate.DownloadPath)
 	if err != nil {
 		return err
+	}
+	return a.render(c, fiber.StatusOK, "certificates_mine", Page{Title: "My certificates", Data: out})
+}
+
+// certificateRows lists a person's certificates across every cycle, newest
+// first, each downloaded from download(completion id).
+func (a *App) certificateRows(c *fiber.Ctx, userID int64, download func(int64) string) ([]certificateRow, error) {
+	rows, err := a.certificates.svc.ForUser(c.UserContext(), userID)
+	if err != nil {
+		return nil, err
 	}
 	loc, now := a.certificates.svc.Location(), a.now()
 	out := make([]certificateRow, len(rows))
@@ -37,9 +46,9 @@ func (a *App) handleMyCertificates(c *fiber.Ctx) error {
 		out[len(rows)-1-i] = certificateRow{CompletionID: d.CompletionID, CourseTitle: d.CourseTitle,
 			CourseVersion: d.CourseVersion, CompletedAt: d.CompletedAt.In(loc), ExpiresAt: inLoc(d.ExpiresAt, loc),
 			Status: certificate.StatusAt(d, now), Code: certificate.Format(d.Code),
-			DownloadURL: certificate.DownloadPath(d.CompletionID), VerifyURL: a.certificates.svc.VerifyURL(d.Code)}
+			DownloadURL: download(d.CompletionID), VerifyURL: a.certificates.svc.VerifyURL(d.Code)}
 	}
-	return a.render(c, fiber.StatusOK, "certificates_mine", Page{Title: "My certificates", Data: out})
+	return out, nil
 }
 
 // handleMyCertificatePDF downloads one of the signed-in person's

@@ -439,6 +439,17 @@ func TestAdminHomeLinksEveryAdminArea(t *testing.T) {
 			}
 		}
 	}
+	// Every card says what its section is: a title (not its path) and a
+	// description.
+	cards := regexp.MustCompile(`<h2><a href="(/admin/[^"]+)">([^<]+)</a></h2>\s*(<p>)?`).FindAllStringSubmatch(r.Body, -1)
+	if len(cards) < 9 {
+		t.Errorf("%d cards on the admin home", len(cards))
+	}
+	for _, m := range cards {
+		if m[2] == strings.TrimPrefix(m[1], "/admin/") || m[3] == "" {
+			t.Errorf("the card for %s has no title or no description: %q", m[1], m[0])
+		}
+	}
 }
 
 func TestAuditFiltersByDateAndPages(t *testing.T) {

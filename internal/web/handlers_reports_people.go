@@ -7,6 +7,7 @@ import (
 	"html"
 	"html/template"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/report"
 	"github.com/waymark/waymark/internal/store"
 )
@@ -30,7 +32,7 @@ var statusOptions = []option{
 	{"due-soon", "Due in the next 14 days"},
 	{"expiring", "Credit expiring in the next 30 days"},
 	{"lapsed", "Credit lapsed"},
-	{"came-due", "Came due (completed, or overdue)"},
+	{"came-due", "Completed, or past due (the on-time rate's base)"},
 	{"on-time", "Completed on time"},
 	{"late", "Late (completed late, or overdue)"},
 	{"open", "Open"},
@@ -70,6 +72,11 @@ type peoplePage struct {
 	Back        string
 	Dashboard   string
 	MaxPage     bool
+	Total       int      // rows the filters match, on every page
+	TotalText   string   // Total with thousands separators
+	Hidden      []option // the filters, for the bulk form's "everyone in this filter"
+	Courses     []*catalog.Course
+	MaxBulk     int
 }
 
 // orgChoice is an organization in the filter, indented by its depth.
@@ -103,10 +110,19 @@ func parseReportFilter(c *fiber.Ctx) (report.Filter, error) {
 	if err != nil {
 		return report.Filter{}, err
 	}
-	f := report.Filter{Org: org, Own: c.Query("own") == "1", Course: course,
-		Role: utils.CopyString(c.Query("role")), County: utils.CopyString(c.Query("county")), Type: utils.CopyString(c.Query("type")),
-		Status: utils.CopyString(c.Query("status")), Sort: utils.CopyString(c.Query("sort")), Desc: c.Query("dir") == "desc",
-		Page: c.QueryInt("page", 1)}
+	return reportFilterOf(func(k string) string { return utils.CopyString(c.Query(k)) }, org, course, c.QueryInt("page", 1))
+}
+
+// reportFilterOf builds the drill-down filter from its fields (the query
+// string, or a bulk action's form) and checks its status.
+func reportFilterOf(get func(string) string, org, course int64, page int) (report.Filter, error) {
+	q := get("q")
+	if r := []rune(q); len(r) > 100 {
+		q = string(r[:100])
+	}
+	f := report.Filter{Org: org, Own: get("own") == "1", Course: course, Query: strings.TrimSpace(q),
+		Role: get("role"), County: get("county"), Type: get("type"),
+		Status: get("status"), Sort: get("sort"), Desc: get("dir") == "desc", Page: page}
 	if _, ok := report.Statuses[f.Status]; !ok {
 		return f, fiber.NewError(fiber.StatusBadRequest, "That link asks for a status Waymark does not know. Go back and choose one from the list.")
 	}
@@ -122,7 +138,7 @@ func filterQuery(f report.Filter) url.Values {
 			q.Set("own", "1")
 		}
 	}
-	for k, v := range map[string]string{"role": f.Role, "county": f.County, "type": f.Type} {
+	for k, v := range map[string]string{"role": f.Role, "county": f.County, "type": f.Type, "q": f.Query} {
 		if v != "" {
 			q.Set(k, v)
 		}
@@ -209,6 +225,17 @@ func (a *App) handleReportsPeople(c *fiber.Ctx) error {
 		p.First = (f.Page-1)*report.PageSize + 1
 		p.Last = p.First + len(rows) - 1
 	}
+	if p.Total, err = a.reports.svc.Count(ctx, v, f); err != nil {
+		return err
+	}
+	p.TotalText, p.MaxBulk = thousands(p.Total), report.MaxSelection
+	all := f
+	all.Page, all.Sort, all.Desc = 1, "", false
+	for k, vals := range filterQuery(all) {
+		p.Hidden = append(p.Hidden, option{Value: k, Label: vals[0]})
+	}
+	sort.Slice(p.Hidden, func(i, j int) bool { return p.Hidden[i].Value < p.Hidden[j].Value })
+	p.Courses = a.trainingCourses()
 	ids := make([]int64, 0, len(rows))
 	for _, r := range rows {
 		ids = append(ids, r.AssignmentID)
@@ -330,4 +357,16 @@ func reportsBack(back string) string {
 		return "/manage/people"
 	}
 	return back
+}
+
+// thousands writes n with comma separators: 1284 → "1,284".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

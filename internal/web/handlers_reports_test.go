@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -212,5 +213,45 @@ func TestReportNudge(t *testing.T) {
 	r = c.post("/manage/people/nudge", url.Values{"assignment": {id(w.aliceOverdue)}, "back": {"https://evil.example/"}})
 	if r.Location != "/manage/people" {
 		t.Errorf("redirect to %q", r.Location)
+	}
+}
+
+// TestOnTimeFigureSaysWhatItCounts is the chief whose only completion is
+// not due until next year: the completion is on time (100%), and the page
+// says it counts completed or past-due trainings, never that it "came due".
+func TestOnTimeFigureSaysWhatItCounts(t *testing.T) {
+	app := newApp(t)
+	db := testdb.DB(t)
+	dept := testfix.Org(t, db, "Chief's Department "+testfix.Unique(""), "police_department", "Hampden", 0)
+	_, chief := testfix.User(t, db, dept, testfix.UserSpec{Name: "The Chief", Scopes: []int64{dept}})
+	officer, _ := testfix.User(t, db, dept, testfix.UserSpec{Name: "Early Officer " + testfix.Unique(""), Roles: []string{"teacher"}})
+	course, _ := testfix.CourseRow(t, db, "Early course")
+	now := time.Now()
+	nextYear := now.AddDate(1, 0, 0)
+	testfix.CycleRow(t, db, testfix.Cycle{UserID: officer, CourseID: course, AssignedAt: now.AddDate(0, -1, 0), DueAt: &nextYear,
+		Status: "completed", CompletedAt: now.AddDate(0, 0, -2)})
+	c := newClient(t, app)
+	c.login(chief, testfix.Password)
+	r := c.get("/manage")
+	figure := regexp.MustCompile(`(?s)<span class="figure-label">On-time rate</span>(.*?)</li>`).FindStringSubmatch(r.Body)
+	if r.Status != 200 || figure == nil {
+		t.Fatalf("dashboard: %d", r.Status)
+	}
+	text := regexp.MustCompile(`<[^>]+>`).ReplaceAllString(figure[1], "")
+	text = strings.Join(strings.Fields(text), " ")
+	if text != "100.0% 1 done by their due date, of 1 completed or past due" {
+		t.Errorf("the on-time figure reads %q", text)
+	}
+	if strings.Contains(r.Body, "came due") {
+		t.Error("the dashboard says a training not due until next year came due")
+	}
+	// The figure's base lists the completion, and its label says what it is.
+	base := c.get("/manage/people?status=came-due")
+	if !strings.Contains(base.Body, "Early Officer") || !strings.Contains(base.Body, "Completed, or past due") {
+		t.Error("the on-time base's drill-down")
+	}
+	// Nothing is overdue: the open trainings of the base are only past-due ones.
+	if !strings.Contains(r.Body, `status=overdue">0</a>`) {
+		t.Error("an early completion counts as overdue")
 	}
 }

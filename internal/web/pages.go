@@ -56,6 +56,7 @@ var pageData = map[string]any{
 	// Reports
 	"reports_dashboard": dashboardPage{},
 	"reports_people":    peoplePage{},
+	"reports_person":    personPage{},
 
 	// Prevention
 	"prevention_home":         preventionHomePage{},

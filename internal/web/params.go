@@ -124,3 +124,25 @@ func newPager(base string, page, size, total int) pager {
 	}
 	return p
 }
+
+// formIDs reads a repeated form field of ids (checked rows), each once.
+func formIDs(c *fiber.Ctx, key string) ([]int64, error) {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, raw := range formList(c, key) {
+		id, err := optionalID(raw, "The form had a malformed "+key+". Go back and try again.")
+		if err != nil || id == 0 {
+			return nil, fiber.NewError(fiber.StatusBadRequest, "The form had a malformed "+key+". Go back and try again.")
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// formID reads an optional positive id from a form field (0 when empty).
+func formID(c *fiber.Ctx, key string) (int64, error) {
+	return optionalID(c.FormValue(key), "The form had a malformed "+key+". Go back and try again.")
+}

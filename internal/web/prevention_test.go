@@ -438,3 +438,62 @@ func TestPreventionPagesBasics(t *testing.T) {
 		})
 	}
 }
+
+// TestManagerPreventionReportFiltersByOrganization narrows the managers'
+// report (and its CSV) to one organization of their scope; one outside it
+// is not found.
+func TestManagerPreventionReportFiltersByOrganization(t *testing.T) {
+	app := newApp(t)
+	f := newPrevFixture(t)
+	c := newClient(t, app)
+	c.login(f.prepared, testfix.Password)
+	f.createClass(t, c, "Class in the first school", "12")
+
+	second := testfix.Org(t, f.db, testfix.Unique("Second School "), "school", "Hampden", f.district)
+	var secondCode string
+	f.db.Get(&secondCode, `SELECT code FROM organizations WHERE id = $1`, second)
+	fid, femail := testfix.User(t, f.db, second, testfix.UserSpec{Name: "Second Facilitator", Facilitator: true})
+	testfix.Prepared(t, f.db, fid, "sample-prep", time.Now().AddDate(0, -1, 0), time.Now().AddDate(1, 0, 0))
+	c2 := newClient(t, app)
+	c2.login(femail, testfix.Password)
+	c2.get("/prevention/classes/new")
+	if r := c2.post("/prevention/classes", url.Values{"org": {secondCode}, "name": {"Class in the second school"}, "grade_band": {"6-8"},
+		"student_count": {"14"}, "curriculum": {"course:sample-series"}, "contact_name": {"Pat Rivera"},
+		"contact_phone": {"413-555-0100"}, "inspect_where": {"Main office"}}); r.Status != 303 {
+		t.Fatalf("second class: %d\n%s", r.Status, r.Body)
+	}
+
+	m := newClient(t, app)
+	m.login(f.manager, testfix.Password)
+	all := m.get("/manage/prevention?by=class")
+	if !strings.Contains(all.Body, "Class in the first school") || !strings.Contains(all.Body, "Class in the second school") {
+		t.Fatalf("the whole scope lacks a class:\n%s", all.Body)
+	}
+	if !strings.Contains(all.Body, `<option value="`+id(second)+`">`) {
+		t.Error("the organization choice lacks the second school")
+	}
+	one := m.get("/manage/prevention?by=class&org=" + id(second))
+	if one.Status != 200 || strings.Contains(one.Body, "Class in the first school") || !strings.Contains(one.Body, "Class in the second school") {
+		t.Errorf("?org= does not narrow the report: %d\n%s", one.Status, one.Body)
+	}
+	if !strings.Contains(one.Body, `href="/manage/prevention?by=school&amp;org=`+id(second)+`"`) ||
+		!strings.Contains(one.Body, `<option value="`+id(second)+`" selected>`) {
+		t.Error("the level links or the choice lose the organization")
+	}
+	csv := m.get("/manage/prevention.csv?by=class&org=" + id(second))
+	if strings.Contains(csv.Body, "Class in the first school") || !strings.Contains(csv.Body, "Class in the second school") {
+		t.Errorf("the CSV is not narrowed:\n%s", csv.Body)
+	}
+	other := testfix.Org(t, f.db, testfix.Unique("Other District "), "school_district", "Essex", 0)
+	for _, p := range []string{"/manage/prevention?org=" + id(other), "/manage/prevention.csv?org=" + id(other), "/manage/prevention?org=999999999"} {
+		if r := m.get(p); r.Status != 404 {
+			t.Errorf("%s: %d, want 404", p, r.Status)
+		}
+	}
+	adm := newClient(t, app)
+	adm.login(f.admin, testfix.Password)
+	if r := adm.get("/manage/prevention?by=class&org=" + id(f.school)); r.Status != 200 || strings.Contains(r.Body, "Class in the second school") ||
+		!strings.Contains(r.Body, "Class in the first school") {
+		t.Errorf("an administrator's ?org= does not narrow: %d", r.Status)
+	}
+}
