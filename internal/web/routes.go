@@ -23,6 +23,7 @@ func (a *App) routes(app *fiber.App) {
 	}
 	static, _ := fs.Sub(templates.FS, "static")
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	app.Get("/favicon.ico", handleFavicon(static))
 
 	// Operations
 	app.Get("/healthz", a.handleHealthz)
