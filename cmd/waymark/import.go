@@ -14,7 +14,20 @@ import (
 	"github.com/waymark/waymark/migrations"
 )
 
-const importUsage = "usage: waymark import users FILE.csv [--apply]"
+const importUsage = "usage: waymark import users FILE.csv [--apply] [--invite]"
+
+// importDetails is `waymark import --help`.
+const importDetails = `Checks every row of FILE.csv against the organizations and job roles and
+prints each problem with its line. With any problem nothing is written.
+
+  --apply   import the file: add new people, update known ones (matched by
+            email), set job roles and, when the column is there, manager scopes
+  --invite  with --apply: email an invitation to choose a password to every
+            person of the file who has not signed in yet (once per person;
+            running the import again sends no second invitation)
+
+The header the file needs: ` + people.HeaderHelp + `
+A template: /admin/import/template.csv on the server.`
 
 // runImport imports a roster: `waymark import users FILE.csv [--apply]`.
 // Without --apply it is a dry run that writes nothing. Every problem is
