@@ -33,18 +33,23 @@ A template: /admin/import/template.csv on the server.`
 // Without --apply it is a dry run that writes nothing. Every problem is
 // printed with its line; with any, nothing is written and the exit is 1.
 func runImport(ctx context.Context, args []string, out io.Writer) error {
-	apply := false
+	apply, invite := false, false
 	var pos []string
 	for _, a := range args {
 		switch a {
 		case "--apply", "-apply":
 			apply = true
+		case "--invite", "-invite":
+			invite = true
 		default:
 			pos = append(pos, a)
 		}
 	}
 	if len(pos) != 2 || pos[0] != "users" {
 		return errors.New(importUsage)
+	}
+	if invite && !apply {
+		return errors.New("--invite needs --apply: a dry run sends nothing\n" + importUsage)
 	}
 	f, err := os.Open(pos[1])
 	if err != nil {
@@ -74,7 +79,7 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 	svc := deps.People
 	start := time.Now()
 	name := filepath.Base(pos[1])
-	res, err := svc.Import(ctx, f, people.ImportOptions{Apply: apply, Source: "command line " + name,
+	res, err := svc.Import(ctx, f, people.ImportOptions{Apply: apply, Invite: invite, Source: "command line " + name,
 		Progress: func(stage string, n int) {
 			fmt.Fprintf(out, "%s %d rows (%.1fs)\n", stage, n, time.Since(start).Seconds())
 		}})
