@@ -130,3 +130,89 @@ func TestSignedInResponsesAreNotStored(t *testing.T) {
 		t.Errorf("the public catalog is no-store for anonymous visitors")
 	}
 }
+
+var (
+	labelFor   = regexp.MustCompile(`<label for="([a-z_]+)">`)
+	describeBy = regexp.MustCompile(`(?s)<(?:input|textarea|select)[^>]*\bid="([a-z_]+)"[^>]*>`)
+)
+
+// formOn cuts the first form with a given action fragment out of a page.
+func formOn(t *testing.T, page, action string) string {
+	t.Helper()
+	i := strings.Index(page, `action="`+action)
+	if i < 0 {
+		t.Fatalf("no form posting to %s", action)
+	}
+	j := strings.Index(page[i:], "</form>")
+	return page[i : i+j]
+}
+
+// Every field of the session-log form has its hint on its own line
+// between the label and the field, tied to the field with
+// aria-describedby (and the field's error too, when there is one).
+func TestSessionLogHintsAreTiedToTheirFields(t *testing.T) {
+	app := newApp(t)
+	f := newPrevFixture(t)
+	c := newClient(t, app)
+	c.login(f.prepared, testfix.Password)
+	class := f.createClass(t, c, "Grade 6 health", "20")
+	bad := logForm("99")
+	bad.Set("minutes", "0")
+	r := c.post(class+"/sessions/1/log", bad)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid log: %d", r.Status)
+	}
+	for name, page := range map[string]string{"log form": c.get(class + "/sessions/1/log").Body, "log form with errors": r.Body} {
+		form := formOn(t, page, "/prevention/classes/")
+		fields := labelFor.FindAllStringSubmatchIndex(form, -1)
+		if len(fields) < 5 {
+			t.Fatalf("%s: %d labelled fields", name, len(fields))
+		}
+		controls := map[string]string{}
+		for _, m := range describeBy.FindAllStringSubmatch(form, -1) {
+			controls[m[1]] = m[0]
+		}
+		for _, m := range fields {
+			id := form[m[2]:m[3]]
+			ctl, ok := controls[id]
+			if !ok {
+				t.Errorf("%s: label for %q has no field", name, id)
+				continue
+			}
+			hint := `<span class="hint" id="` + id + `-hint">`
+			hi, ci := strings.Index(form, hint), strings.Index(form, ctl)
+			if hi < m[1] || hi > ci {
+				t.Errorf("%s: %s has no hint between its label and its field", name, id)
+			}
+			if !regexp.MustCompile(`aria-describedby="[^"]*\b` + id + `-hint\b`).MatchString(ctl) {
+				t.Errorf("%s: %s is not described by its hint: %s", name, id, ctl)
+			}
+			if strings.Contains(form, `id="`+id+`-error"`) && !regexp.MustCompile(`aria-describedby="[^"]*\b`+id+`-error\b`).MatchString(ctl) {
+				t.Errorf("%s: %s is not described by its error", name, id)
+			}
+		}
+	}
+}
+
+// A facilitator whose preparation is not passed sees why they cannot log
+// yet, not a "Log session" link that leads nowhere.
+func TestClassPageOffersLoggingOnlyWhenEligible(t *testing.T) {
+	app := newApp(t)
+	f := newPrevFixture(t)
+	for _, who := range []struct {
+		email    string
+		eligible bool
+	}{{f.unprepared, false}, {f.prepared, true}} {
+		c := newClient(t, app)
+		c.login(who.email, testfix.Password)
+		class := f.createClass(t, c, "Grade 7 advisory", "20")
+		page := c.get(class).Body
+		hasLink := strings.Contains(page, class+"/sessions/1/log")
+		if hasLink != who.eligible {
+			t.Errorf("%s: a log link on the class page: %v, want %v", who.email, hasLink, who.eligible)
+		}
+		if !who.eligible && !strings.Contains(page, "Logging opens once your preparation course is passed") {
+			t.Errorf("the unprepared facilitator is not told why they cannot log")
+		}
+	}
+}
