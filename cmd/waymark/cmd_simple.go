@@ -117,7 +117,7 @@ func runSeed(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if *demo {
-		return seedDemo(ctx, deps.People, out)
+		return seedDemo(ctx, cfg, db, deps.Reports, cat, newLogger(cfg.LogLevel), out)
 	}
 	return nil
 }

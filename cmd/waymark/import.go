@@ -14,24 +14,42 @@ import (
 	"github.com/waymark/waymark/migrations"
 )
 
-const importUsage = "usage: waymark import users FILE.csv [--apply]"
+const importUsage = "usage: waymark import users FILE.csv [--apply] [--invite]"
+
+// importDetails is `waymark import --help`.
+const importDetails = `Checks every row of FILE.csv against the organizations and job roles and
+prints each problem with its line. With any problem nothing is written.
+
+  --apply   import the file: add new people, update known ones (matched by
+            email), set job roles and, when the column is there, manager scopes
+  --invite  with --apply: email an invitation to choose a password to every
+            person of the file who has not signed in yet (once per person;
+            running the import again sends no second invitation)
+
+The header the file needs: ` + people.HeaderHelp + `
+A template: /admin/import/template.csv on the server.`
 
 // runImport imports a roster: `waymark import users FILE.csv [--apply]`.
 // Without --apply it is a dry run that writes nothing. Every problem is
 // printed with its line; with any, nothing is written and the exit is 1.
 func runImport(ctx context.Context, args []string, out io.Writer) error {
-	apply := false
+	apply, invite := false, false
 	var pos []string
 	for _, a := range args {
 		switch a {
 		case "--apply", "-apply":
 			apply = true
+		case "--invite", "-invite":
+			invite = true
 		default:
 			pos = append(pos, a)
 		}
 	}
 	if len(pos) != 2 || pos[0] != "users" {
 		return errors.New(importUsage)
+	}
+	if invite && !apply {
+		return errors.New("--invite needs --apply: a dry run sends nothing\n" + importUsage)
 	}
 	f, err := os.Open(pos[1])
 	if err != nil {
@@ -61,7 +79,7 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 	svc := deps.People
 	start := time.Now()
 	name := filepath.Base(pos[1])
-	res, err := svc.Import(ctx, f, people.ImportOptions{Apply: apply, Source: "command line " + name,
+	res, err := svc.Import(ctx, f, people.ImportOptions{Apply: apply, Invite: invite, Source: "command line " + name,
 		Progress: func(stage string, n int) {
 			fmt.Fprintf(out, "%s %d rows (%.1fs)\n", stage, n, time.Since(start).Seconds())
 		}})

@@ -43,6 +43,10 @@ func TestSeedDemoAndImport(t *testing.T) {
 	file := filepath.Join(dir, "roster.csv")
 	os.WriteFile(file, []byte("email,name,organization code,job roles\nnew.teacher@example.org,New Teacher,SPFLD-CENTRAL-HS,teacher\n"+
 		"teacher@demo.waymark.example,Emily Chen,SPFLD-CENTRAL-HS,teacher;school-counselor\n"), 0o644)
+	more := filepath.Join(dir, "more.csv")
+	os.WriteFile(more, []byte("email,name,organization code,job roles\nnew.teacher@example.org,New Teacher,SPFLD-CENTRAL-HS,teacher\n"+
+		"teacher@demo.waymark.example,Emily Chen,SPFLD-CENTRAL-HS,teacher;school-counselor\n"+
+		"second.teacher@example.org,Second Teacher,SPFLD-CENTRAL-HS,teacher\n"), 0o644)
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("email,name,organization code,job roles\nbad,Bad,NOPE,astronaut\n"), 0o644)
 	steps := []struct {
@@ -55,11 +59,23 @@ func TestSeedDemoAndImport(t *testing.T) {
 		{[]string{"import", "users", file, "--apply"}, 0, "imported: 1 created, 1 updated, 0 unchanged"},
 		{[]string{"import", "users", file, "--apply"}, 0, "imported: 0 created, 0 updated, 2 unchanged"},
 		{[]string{"import", "people", file}, 1, "usage: waymark import users FILE.csv [--apply]"},
+		{[]string{"import", "users", more, "--invite"}, 1, "--invite needs --apply"},
+		// The two people who have not signed in get one invitation each;
+		// the demo teacher, who has a password, none.
+		{[]string{"import", "users", more, "--apply", "--invite"}, 0, "imported: 1 created, 0 updated, 2 unchanged, 2 invitations sent"},
+		{[]string{"import", "users", more, "--apply", "--invite"}, 0, "imported: 0 created, 0 updated, 3 unchanged in"},
 	}
 	for _, st := range steps {
 		out.Reset()
 		if code := run(ctx, st.args, &out, &out); code != st.code || !strings.Contains(out.String(), st.want) {
 			t.Errorf("%v: exit %d\n%s\nwant exit %d and %q", st.args, code, out.String(), st.code, st.want)
+		}
+	}
+	for _, email := range []string{"new.teacher@example.org", "second.teacher@example.org", "teacher@demo.waymark.example"} {
+		var n int
+		db.Get(&n, `SELECT count(*) FROM email_outbox WHERE kind = 'invite' AND to_addr = $1 AND dedupe_key LIKE 'invite:import:%'`, email)
+		if want := map[bool]int{true: 0, false: 1}[strings.HasSuffix(email, "demo.waymark.example")]; n != want {
+			t.Errorf("%s: %d import invitations, want %d", email, n, want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,20 +18,23 @@ import (
 
 type command struct {
 	name, usage, help string
+	details           string // more, for "waymark COMMAND --help"
 	run               func(ctx context.Context, args []string, out io.Writer) error
 }
 
 func commands() []command {
 	return []command{
-		{"serve", "serve", "run the web server (and the reminder sweep)", runServe},
-		{"migrate", "migrate", "apply pending database migrations", runMigrate},
-		{"seed", "seed [--demo]", "load job roles, courses and the requirements matrix; --demo adds demo organizations and users", runSeed},
-		{"courses", "courses check [DIR]", "validate and lint the course catalog (default: the embedded one)", runCourses},
-		{"import", "import users FILE.csv [--apply]", "check a roster of people (dry run), or import it with --apply", runImport},
-		{"remind", "remind", "run one reminder sweep and one mail send pass, then exit (for cron)", runRemind},
-		{"bench", "bench data|run", "generate the benchmark dataset, or measure the server against it (docs/BENCHMARKS.md)", runBench},
-		{"version", "version", "print the version", runVersion},
-		{"help", "help", "list the commands", nil},
+		{"serve", "serve", "run the web server (and the reminder sweep)", "", runServe},
+		{"migrate", "migrate", "apply pending database migrations", "", runMigrate},
+		{"seed", "seed [--demo]", "load job roles, courses and the requirements matrix; --demo adds demo organizations and users",
+			"--demo  also create the demo organizations and people with a year of training history (idempotent: run it again and nothing is doubled)", runSeed},
+		{"courses", "courses check [DIR]", "validate and lint the course catalog (default: the embedded one)", "", runCourses},
+		{"import", "import users FILE.csv [--apply] [--invite]", "check a roster of people (dry run), or import it with --apply", importDetails, runImport},
+		{"remind", "remind", "run one reminder sweep and one mail send pass, then exit (for cron)", "", runRemind},
+		{"bench", "bench data|run", "generate the benchmark dataset, or measure the server against it (docs/BENCHMARKS.md)",
+			"Run `waymark bench data -h` or `waymark bench run -h` for their flags.", runBench},
+		{"version", "version", "print the version", "", runVersion},
+		{"help", "help", "list the commands", "", nil},
 	}
 }
 
@@ -48,7 +52,15 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] && c.run != nil {
+			// bench data and bench run print their own flags.
+			if wantsHelp(args[1:]) && (c.name != "bench" || len(args) < 3) {
+				commandHelp(out, c)
+				return 0
+			}
 			if err := c.run(ctx, args[1:], out); err != nil {
+				if errors.Is(err, flag.ErrHelp) {
+					return 0 // the flag set printed its usage
+				}
 				var exit exitError
 				if !errors.As(err, &exit) {
 					fmt.Fprintf(errOut, "waymark %s: %v\n", c.name, err)
@@ -69,6 +81,26 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-22s %s\n", c.usage, c.help)
 	}
 	fmt.Fprintln(w, "\nSettings come from environment variables; see README.md.")
+}
+
+// wantsHelp reports whether a subcommand's arguments ask for help, so
+// that "--help" is never taken for a file name or a setting.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help", "help":
+			return true
+		}
+	}
+	return false
+}
+
+// commandHelp prints one command's usage, what it does and its details.
+func commandHelp(w io.Writer, c command) {
+	fmt.Fprintf(w, "Usage: waymark %s\n\n%s\n", c.usage, c.help)
+	if c.details != "" {
+		fmt.Fprintf(w, "\n%s\n", c.details)
+	}
 }
 
 // exitError marks a failure that was already reported to the user.

@@ -18,9 +18,15 @@ type ImportOptions struct {
 	Apply  bool   // false: a dry run that writes nothing
 	Actor  int64  // who imports (0: the command line)
 	Source string // for the audit log, e.g. "upload roster.csv"
+	// Invite, with Apply, queues an invitation to choose a password for
+	// every person of the file who has not signed in yet — once per
+	// person: importing again queues none.
+	Invite bool
 	// Progress, when set, hears about each stage: "read" (every 10,000
 	// rows), "checked", "staged", "applied".
 	Progress func(stage string, rows int)
+
+	pending []byte // the SHA-256 of the pending file applied (ApplyPending)
 }
 
 // ImportResult is what an import found and did (or would do).
@@ -30,12 +36,25 @@ type ImportResult struct {
 	Created   int
 	Updated   int
 	Unchanged int
+	Invited   int  // invitations queued (ImportOptions.Invite)
 	Applied   bool // the roster is in the database (true even when nothing needed changing)
 }
 
-// Summary reads like "3 created, 1 updated, 10 unchanged".
+// Summary reads like "3 created, 1 updated, 10 unchanged" (", 3
+// invitations sent" when the import invited).
 func (r ImportResult) Summary() string {
-	return fmt.Sprintf("%d created, %d updated, %d unchanged", r.Created, r.Updated, r.Unchanged)
+	out := fmt.Sprintf("%d created, %d updated, %d unchanged", r.Created, r.Updated, r.Unchanged)
+	if r.Invited > 0 {
+		out += fmt.Sprintf(", %d invitation%s sent", r.Invited, plural(r.Invited))
+	}
+	return out
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // Import reads a roster file and checks every row against the
@@ -84,12 +103,20 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opt ImportOptions) (I
 	if !opt.Apply {
 		return res, nil
 	}
-	if plan.Created+plan.Updated == 0 {
-		res.Applied = true // nothing to change: the roster is already in
-		return res, nil
+	if plan.Created+plan.Updated > 0 { // otherwise the roster is already in
+		if err := s.applyRoster(ctx, tx, opt, roster.HasScopes, res); err != nil {
+			return res, err
+		}
 	}
-	if err := s.applyRoster(ctx, tx, opt, roster.HasScopes, res); err != nil {
-		return res, err
+	if opt.Invite {
+		if res.Invited, err = s.inviteRoster(ctx, tx, opt); err != nil {
+			return res, err
+		}
+	}
+	if opt.pending != nil {
+		if err := store.DropPendingImport(ctx, tx, opt.Actor, opt.pending); err != nil {
+			return res, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return res, fmt.Errorf("people: import: commit: %w", err)
@@ -141,29 +168,30 @@ func (s *Service) checkRoster(ctx context.Context, tx *sqlx.Tx, roster *Roster) 
 	}
 	var probs []Problem
 	entries := make([]store.RosterEntry, 0, len(roster.Rows))
+	near := newNearest(orgs, roles)
 	for _, row := range roster.Rows {
-		e, p := checkRow(row, orgs, roles)
+		e, p := checkRow(row, orgs, roles, near)
 		if len(p) == 0 {
 			entries = append(entries, e)
 		}
 		probs = append(probs, p...)
 	}
 	for _, row := range roster.Flawed {
-		_, p := checkRow(row, orgs, roles)
+		_, p := checkRow(row, orgs, roles, near)
 		probs = append(probs, p...)
 	}
 	return entries, probs, nil
 }
 
 // checkRow resolves one row's organization, job roles and scopes.
-func checkRow(row RosterRow, orgs map[string]store.OrgRef, roles map[string]string) (store.RosterEntry, []Problem) {
+func checkRow(row RosterRow, orgs map[string]store.OrgRef, roles map[string]string, near *nearest) (store.RosterEntry, []Problem) {
 	var probs []Problem
 	bad := func(format string, a ...any) { probs = append(probs, Problem{row.Line, fmt.Sprintf(format, a...)}) }
 	e := store.RosterEntry{Line: row.Line, Email: row.Email, Name: row.Name, Roles: []string{}, Scopes: []int64{}}
 	if row.OrgCode != "" {
 		switch o, ok := orgs[row.OrgCode]; {
 		case !ok:
-			bad("unknown organization code %q", clip(row.OrgCode))
+			bad("unknown organization code %q%s", clip(row.OrgCode), near.org(row.OrgCode))
 		case !o.Active:
 			bad("the organization %s is deactivated", row.OrgCode)
 		default:
@@ -173,7 +201,11 @@ func checkRow(row RosterRow, orgs map[string]store.OrgRef, roles map[string]stri
 	for _, r := range row.Roles {
 		code, ok := roles[strings.ToLower(r)]
 		if !ok {
-			bad("unknown job role %q (use the role codes listed on the import page)", clip(r))
+			if hint := near.role(r); hint != "" {
+				bad("unknown job role %q%s", clip(r), hint)
+			} else {
+				bad("unknown job role %q (use the role codes listed on the import page)", clip(r))
+			}
 			continue
 		}
 		e.Roles = append(e.Roles, code)
@@ -181,7 +213,7 @@ func checkRow(row RosterRow, orgs map[string]store.OrgRef, roles map[string]stri
 	for _, c := range row.Scopes {
 		o, ok := orgs[c]
 		if !ok {
-			bad("unknown organization code %q in the manager scope", clip(c))
+			bad("unknown organization code %q in the manager scope%s", clip(c), near.org(c))
 			continue
 		}
 		e.Scopes = append(e.Scopes, o.ID)

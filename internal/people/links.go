@@ -57,6 +57,12 @@ func (s *Service) SendInvite(ctx context.Context, actor, id int64) error {
 
 // sendInvite issues an invitation link and queues its email in tx.
 func (s *Service) sendInvite(ctx context.Context, tx *sqlx.Tx, p Person) error {
+	return s.sendInviteKeyed(ctx, tx, p, "")
+}
+
+// sendInviteKeyed is sendInvite with the email's dedupe key given ("":
+// one of the link's own, so every call sends).
+func (s *Service) sendInviteKeyed(ctx context.Context, tx *sqlx.Tx, p Person, dedupeKey string) error {
 	orgName := p.OrgName
 	if orgName == "" {
 		o, err := s.orgs.ByIDs(ctx, tx, []int64{p.OrgID})
@@ -68,6 +74,9 @@ func (s *Service) sendInvite(ctx context.Context, tx *sqlx.Tx, p Person) error {
 	token, key, err := s.issueLink(ctx, tx, p.ID, store.TokenInvite, InviteTTL)
 	if err != nil {
 		return err
+	}
+	if dedupeKey != "" {
+		key = dedupeKey
 	}
 	return s.queueLinkEmail(ctx, tx, "invite", key, p, map[string]any{"Name": p.Name, "InviterOrg": orgName, "Token": token})
 }

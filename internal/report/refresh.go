@@ -19,3 +19,13 @@ func RefreshDeferred(ctx context.Context, tx sqlx.ExecerContext, ids string) err
 	}
 	return nil
 }
+
+// Rebuild recomputes every report table from the source tables, after a
+// bulk writer ran with the report triggers deferred for its whole session
+// (the demo's history).
+func (s *Service) Rebuild(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `SELECT report_rebuild()`); err != nil {
+		return fmt.Errorf("report: rebuild: %w", err)
+	}
+	return nil
+}

@@ -115,9 +115,10 @@ func routePattern(method, path string) *regexp.Regexp {
 // access table has nothing to deny; each says why that is safe. (Static
 // files are middleware, not routes.)
 var publicRoutes = map[string]string{
-	"GET /healthz": "liveness probe; says only \"ok\"",
-	"GET /readyz":  "readiness probe; says only whether the database and schema are ready",
-	"GET /metrics": "404 unless the bearer token matches or the caller is on loopback (TestMetricsOnlyForLoopbackOrToken)",
+	"GET /healthz":     "liveness probe; says only \"ok\"",
+	"GET /readyz":      "readiness probe; says only whether the database and schema are ready",
+	"GET /favicon.ico": "the site icon, the same for everyone",
+	"GET /metrics":     "404 unless the bearer token matches or the caller is on loopback (TestMetricsOnlyForLoopbackOrToken)",
 
 	"GET /":              "the public home page",
 	"GET /courses":       "the public catalog",

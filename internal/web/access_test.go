@@ -142,6 +142,15 @@ var accessRoutes = []accessRoute{
 	{name: "import form", method: "GET", path: func(f *accessFixture) string { return "/admin/import" }, want: adminOnly,
 		marker: func(*accessFixture) string { return "<h1>Import a roster</h1>" }},
 	{name: "import upload", method: "POST", path: func(f *accessFixture) string { return "/admin/import" }, want: adminOnly},
+	{name: "import template", method: "GET", path: func(f *accessFixture) string { return "/admin/import/template.csv" }, want: adminOnly,
+		marker: func(*accessFixture) string { return "email,name,organization code,job roles,manager scope" }},
+	{name: "resend invitations to a subtree", method: "POST", path: func(f *accessFixture) string { return "/admin/orgs/" + id(f.District) + "/invite" },
+		want: adminOnly, setup: func(t *testing.T, f *accessFixture) {
+			// The subject has not signed in yet: an allowed request invites them (a new link), a denied one must not.
+			if _, err := f.DB.Exec(`UPDATE users SET password_hash = '' WHERE id = $1`, f.Subject); err != nil {
+				t.Fatal(err)
+			}
+		}},
 	{name: "audit log by person", method: "GET", path: func(f *accessFixture) string { return "/admin/audit?person=" + url.QueryEscape(f.SubjectEmail) },
 		want: adminOnly, setup: func(t *testing.T, f *accessFixture) {
 			err := store.Audit(context.Background(), f.DB, store.AuditEntry{Action: "user.update", Entity: "user", EntityID: id(f.Subject),

@@ -40,6 +40,7 @@ func (a *App) peopleRoutes(app fiber.Router, g groups) {
 	g.admin.Post("/orgs/:id", a.handleOrgUpdate)
 	g.admin.Post("/orgs/:id/deactivate", a.handleOrgActive(false))
 	g.admin.Post("/orgs/:id/reactivate", a.handleOrgActive(true))
+	g.admin.Post("/orgs/:id/invite", a.handleOrgResendInvites)
 
 	g.admin.Get("/users", a.handleUsers)
 	g.admin.Get("/users/new", a.handleUserNew)
@@ -52,6 +53,7 @@ func (a *App) peopleRoutes(app fiber.Router, g groups) {
 
 	g.admin.Get("/import", a.handleImportForm)
 	g.admin.Post("/import", a.handleImport)
+	g.admin.Get("/import/template.csv", a.handleImportTemplate)
 
 	g.admin.Get("/audit", a.handleAudit)
 }

@@ -23,7 +23,8 @@ var auditActions = map[string]string{
 	"user.create": "Person added", "user.update": "Person changed", "user.deactivate": "Person deactivated",
 	"user.reactivate": "Person reactivated", "user.invite": "Invitation sent", "user.password_set": "Password set by emailed link",
 	"user.import_create": "Person added by roster import", "user.import_update": "Person changed by roster import",
-	"import.apply": "Roster imported", "org.create": "Organization added", "org.update": "Organization changed",
+	"import.apply": "Roster imported", "import.invite": "Invitations sent by roster import",
+	"org.invite_resend": "Invitations resent to an organization", "org.create": "Organization added", "org.update": "Organization changed",
 	"org.deactivate": "Organization deactivated", "org.reactivate": "Organization reactivated",
 }
 

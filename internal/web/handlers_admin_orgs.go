@@ -207,3 +207,25 @@ func (a *App) handleOrgActive(active bool) fiber.Handler {
 		return c.Redirect("/admin/orgs/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 	}
 }
+
+// handleOrgResendInvites sends a new invitation to everyone in the
+// organization's subtree who has not signed in yet.
+func (a *App) handleOrgResendInvites(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	n, err := a.people.svc.ResendInvites(c.UserContext(), actorID(c), id)
+	if err != nil {
+		return err
+	}
+	switch n {
+	case 0:
+		a.setFlash(c, "Everyone here and below has signed in already: no invitation was sent.")
+	case 1:
+		a.setFlash(c, "1 invitation was sent. Earlier links no longer work.")
+	default:
+		a.setFlash(c, strconv.Itoa(n)+" invitations were sent. Earlier links no longer work.")
+	}
+	return c.Redirect("/admin/orgs/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+}

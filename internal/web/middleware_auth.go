@@ -30,6 +30,10 @@ func (a *App) loadViewer(c *fiber.Ctx) error {
 		switch {
 		case err == nil:
 			c.Locals(viewerKey, viewerFor(sess))
+			// Every page a signed-in person sees may hold personal data:
+			// no browser or proxy keeps a copy (the back button after
+			// signing out, a shared computer).
+			c.Set(fiber.HeaderCacheControl, "no-store")
 			return c.Next()
 		case !errors.Is(err, store.ErrNotFound):
 			return err

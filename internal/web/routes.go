@@ -27,6 +27,7 @@ func (a *App) routes(app *fiber.App) error {
 		return fmt.Errorf("web: static files: %w", err)
 	}
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	app.Get("/favicon.ico", handleFavicon(static))
 
 	// Operations
 	app.Get("/healthz", a.handleHealthz)

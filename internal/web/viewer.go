@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -32,7 +33,11 @@ func (a *App) takeFlash(c *fiber.Ctx) string {
 	if raw == "" {
 		return ""
 	}
-	c.ClearCookie(flashCookie)
+	// Cleared with the Path it was set with: a cookie cleared without one
+	// would only shadow the flash on this page's directory, and the message
+	// would come back on every page elsewhere.
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Path: "/", Expires: time.Unix(0, 0), MaxAge: -1, HTTPOnly: true,
+		Secure: a.cfg.Secure(), SameSite: "Lax"})
 	f, err := url.QueryUnescape(raw)
 	if err != nil {
 		return ""
