@@ -39,8 +39,8 @@ var domainRE = regexp.MustCompile(`^[a-z0-9.-]+\.[a-z]{2,}$`)
 // new to the provider waits for a state administrator's approval.
 func (s *Service) SaveProvider(ctx context.Context, actor, id int64, in Input) (int64, error) {
 	in, inv := s.clean(in)
-	if in.Secret != "" && s.seal == nil {
-		inv["secret"] = "Waymark cannot store secrets until SSO_SECRET_KEY is set."
+	if s.seal == nil {
+		inv["form"] = "Waymark cannot store providers' secrets and keys until SSO_SECRET_KEY (or SSO_SECRET_KEY_FILE) is set."
 	}
 	if in.Protocol == SAML && in.MetadataXML == "" && in.MetadataURL != "" && len(inv) == 0 {
 		xml, err := s.fetchMetadata(ctx, in.MetadataURL)

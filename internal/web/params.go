@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -112,4 +113,10 @@ func newPager(base string, page, size, total int) pager {
 		p.NextURL = fmt.Sprintf("%s%spage=%d", base, sep, page+1)
 	}
 	return p
+}
+
+// queryValues reads the whole query string (an identity provider's
+// callback), copied out of the request.
+func queryValues(c *fiber.Ctx) (url.Values, error) {
+	return url.ParseQuery(string(c.Request().URI().QueryString()))
 }
