@@ -11,6 +11,7 @@ CREATE TABLE sso_providers (
     issuer                 text NOT NULL DEFAULT '',
     client_id              text NOT NULL DEFAULT '',
     secret_sealed          bytea,
+    scopes                 text NOT NULL DEFAULT '', -- beyond openid email profile, space-separated
     -- SAML: the IdP's metadata (pasted or fetched from metadata_url), and
     -- this service provider's own key (sealed) and certificate (DER).
     metadata_url           text NOT NULL DEFAULT '',

@@ -19,6 +19,7 @@ import (
 type Input struct {
 	Name, Protocol              string
 	Issuer, ClientID, Secret    string // OpenID Connect
+	Scopes                      string // beyond openid email profile, e.g. "groups"
 	MetadataURL, MetadataXML    string // SAML
 	IDPInitiated                bool
 	RootOrgCode                 string
@@ -101,6 +102,7 @@ func (s *Service) clean(in Input) (Input, validate.Errors) {
 	in.Issuer, in.ClientID = strings.TrimSpace(in.Issuer), strings.TrimSpace(in.ClientID)
 	in.MetadataURL, in.MetadataXML = strings.TrimSpace(in.MetadataURL), strings.TrimSpace(in.MetadataXML)
 	in.EndSessionURL = strings.TrimSpace(in.EndSessionURL)
+	in.Scopes = strings.Join(strings.Fields(in.Scopes), " ")
 	if in.Name == "" || len(in.Name) > 120 {
 		inv["name"] = "Enter a name of up to 120 characters, such as “Lowell Police (Entra ID)”."
 	}
@@ -172,11 +174,11 @@ func (s *Service) writeProvider(ctx context.Context, tx *sqlx.Tx, id int64, in I
 		disabled = s.now()
 	}
 	args := []any{in.Name, in.Protocol, in.Issuer, in.ClientID, in.MetadataURL, in.MetadataXML, in.IDPInitiated, root,
-		in.OrgClaim, in.RolesClaim, defOrg, role, in.RequireEmailVerified, in.JIT, in.PasswordOff, in.EndSessionURL, s.now(), disabled}
+		in.OrgClaim, in.RolesClaim, defOrg, role, in.RequireEmailVerified, in.JIT, in.PasswordOff, in.EndSessionURL, s.now(), disabled, in.Scopes}
 	const cols = `name = $1, protocol = $2, issuer = $3, client_id = $4, metadata_url = $5, metadata_xml = $6,
 		idp_initiated = $7, root_org_id = $8, org_claim = $9, roles_claim = $10, default_org_id = $11, default_role = $12,
 		require_email_verified = $13, jit = $14, password_off = $15, end_session_url = $16, updated_at = $17,
-		disabled_at = CASE WHEN $18::timestamptz IS NULL THEN NULL ELSE COALESCE(disabled_at, $18) END`
+		disabled_at = CASE WHEN $18::timestamptz IS NULL THEN NULL ELSE COALESCE(disabled_at, $18) END, scopes = $19`
 	if id == 0 {
 		err := tx.GetContext(ctx, &id, `INSERT INTO sso_providers (name, protocol, root_org_id) VALUES ($1, $2, $3) RETURNING id`,
 			in.Name, in.Protocol, root)
@@ -192,7 +194,7 @@ func (s *Service) writeProvider(ctx context.Context, tx *sqlx.Tx, id int64, in I
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE sso_providers SET `+cols+` WHERE id = $19`, append(args, id)...); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE sso_providers SET `+cols+` WHERE id = $20`, append(args, id)...); err != nil {
 		if isUnique(err) {
 			return 0, validate.Errors{"name": "Another provider has this name."}
 		}

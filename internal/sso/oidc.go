@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -89,7 +90,8 @@ func (s *Service) discover(ctx context.Context, p Provider) (*oidcClient, error)
 	}
 	return &oidcClient{
 		conf: oauth2.Config{ClientID: p.ClientID, ClientSecret: string(secret), Endpoint: op.Endpoint(),
-			RedirectURL: s.URLsOf(p.ID).RedirectURI, Scopes: []string{oidc.ScopeOpenID, "email", "profile"}},
+			RedirectURL: s.URLsOf(p.ID).RedirectURI,
+			Scopes:      append([]string{oidc.ScopeOpenID, "email", "profile"}, strings.Fields(p.Scopes)...)},
 		// Expiry is checked against a clock set back by the skew, so a
 		// provider slightly ahead of us is not refused; go-oidc allows the
 		// same on nbf.

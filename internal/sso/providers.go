@@ -27,6 +27,7 @@ type Provider struct {
 	Protocol             string     `db:"protocol" json:"protocol"`
 	Issuer               string     `db:"issuer" json:"issuer"`
 	ClientID             string     `db:"client_id" json:"client_id"`
+	Scopes               string     `db:"scopes" json:"scopes"`
 	MetadataURL          string     `db:"metadata_url" json:"metadata_url"`
 	MetadataXML          string     `db:"metadata_xml" json:"-"`
 	IDPInitiated         bool       `db:"idp_initiated" json:"idp_initiated"`
@@ -57,7 +58,7 @@ type Domain struct {
 	Approved bool   `db:"approved" json:"approved"`
 }
 
-const providerColumns = `p.id, p.name, p.protocol, p.issuer, p.client_id, p.metadata_url, p.metadata_xml,
+const providerColumns = `p.id, p.name, p.protocol, p.issuer, p.client_id, p.scopes, p.metadata_url, p.metadata_xml,
 	p.idp_initiated, p.root_org_id, r.code AS root_org_code, p.org_claim, p.roles_claim,
 	COALESCE(d.code, '') AS default_org_code, COALESCE(p.default_role, '') AS default_role,
 	p.require_email_verified, p.jit, p.password_off, p.end_session_url, p.secret_sealed IS NOT NULL AS secret_set,

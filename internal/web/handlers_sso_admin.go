@@ -67,7 +67,7 @@ func (s *ssoArea) handleAdminEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := sso.Input{Name: p.Name, Protocol: p.Protocol, Issuer: p.Issuer, ClientID: p.ClientID, MetadataURL: p.MetadataURL,
+	in := sso.Input{Name: p.Name, Protocol: p.Protocol, Issuer: p.Issuer, ClientID: p.ClientID, Scopes: p.Scopes, MetadataURL: p.MetadataURL,
 		IDPInitiated: p.IDPInitiated, RootOrgCode: p.RootOrgCode, OrgClaim: p.OrgClaim, RolesClaim: p.RolesClaim,
 		DefaultOrgCode: p.DefaultOrgCode, DefaultRole: p.DefaultRole, RequireEmailVerified: p.RequireEmailVerified,
 		JIT: p.JIT, PasswordOff: p.PasswordOff, EndSessionURL: p.EndSessionURL, Disabled: p.DisabledAt != nil, RoleMap: p.RoleMap}
@@ -93,7 +93,7 @@ func (s *ssoArea) handleAdminUpdate(c *fiber.Ctx) error {
 func (s *ssoArea) save(c *fiber.Ctx, id int64) error {
 	d := ssoFormPage{ID: id, DomainsText: formText(c, "domains"), RoleMapText: formText(c, "role_map")}
 	d.Form = sso.Input{Name: formText(c, "name"), Protocol: formText(c, "protocol"), Issuer: formText(c, "issuer"),
-		ClientID: formText(c, "client_id"), Secret: formValue(c, "secret"), MetadataURL: formText(c, "metadata_url"),
+		ClientID: formText(c, "client_id"), Scopes: formText(c, "scopes"), Secret: formValue(c, "secret"), MetadataURL: formText(c, "metadata_url"),
 		MetadataXML: formText(c, "metadata_xml"), IDPInitiated: formValue(c, "idp_initiated") != "",
 		RootOrgCode: formText(c, "root_org"), OrgClaim: formText(c, "org_claim"), RolesClaim: formText(c, "roles_claim"),
 		DefaultOrgCode: formText(c, "default_org"), DefaultRole: formText(c, "default_role"),
