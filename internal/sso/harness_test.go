@@ -260,3 +260,5 @@ func (w *waymark) userByEmail(email string) (id, org int64, roles []string) {
 	}
 	return id, org, roles
 }
+
+func htmlUnescape(s string) string { return html.UnescapeString(s) }

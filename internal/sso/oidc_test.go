@@ -180,8 +180,14 @@ func refused(t *testing.T, w *waymark, b *browser, p page, why string) {
 	if sessionCookie(b, w) != "" {
 		t.Fatalf("%s: a session cookie was set", why)
 	}
-	if !strings.Contains(w.logs.String(), why) {
-		t.Fatalf("the log does not say %q:\n%s", why, w.logs)
+	last := ""
+	for _, l := range strings.Split(w.logs.String(), "\n") {
+		if strings.Contains(l, "sign-in refused") {
+			last = l
+		}
+	}
+	if !strings.Contains(last, why) {
+		t.Fatalf("the last refusal logged does not say %q: %s", why, last)
 	}
 }
 
