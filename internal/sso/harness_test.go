@@ -23,6 +23,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/waymark/waymark/internal/auth"
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/people"
@@ -201,35 +202,48 @@ func (b *browser) post(u string, form url.Values) page {
 
 var (
 	formRE  = regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>(.*?)</form>`)
-	inputRE = regexp.MustCompile(`<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"`)
+	inputRE = regexp.MustCompile(`<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*>`)
+	checkRE = regexp.MustCompile(`type="(checkbox|radio)"`)
 )
 
 // submit fills the first post form of p with its hidden values and set,
 // and submits it.
-func (b *browser) submit(p page, set url.Values) page {
+func (b *browser) submit(p page, set url.Values) page { b.t.Helper(); return b.submitTo(p, "", set) }
+
+// submitTo is submit for the first post form whose action contains action.
+func (b *browser) submitTo(p page, action string, set url.Values) page {
 	b.t.Helper()
-	m := formRE.FindStringSubmatch(p.Body)
+	var m []string
+	for _, f := range formRE.FindAllStringSubmatch(p.Body, -1) {
+		if strings.Contains(f[1], action) {
+			m = f
+			break
+		}
+	}
 	if m == nil {
-		b.t.Fatalf("no form on %s (%d):\n%s", p.URL, p.Status, p.Body)
+		b.t.Fatalf("no form to %q on %s (%d):\n%s", action, p.URL, p.Status, p.Body)
 	}
 	form := url.Values{}
 	for _, in := range inputRE.FindAllStringSubmatch(m[2], -1) {
+		if box := checkRE.MatchString(in[0]); box && !strings.Contains(in[0], " checked") {
+			continue // an unchecked box or radio sends nothing
+		}
 		form.Set(html.UnescapeString(in[1]), html.UnescapeString(in[2]))
 	}
 	for k, v := range set {
 		form[k] = v
 	}
-	action, err := p.URL.Parse(html.UnescapeString(m[1]))
+	to, err := p.URL.Parse(html.UnescapeString(m[1]))
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	return b.post(action.String(), form)
+	return b.post(to.String(), form)
 }
 
 // signInWithEmail uses the sign-in page's email-first form.
 func (b *browser) signInWithEmail(w *waymark, email, password string) page {
 	b.t.Helper()
-	return b.submit(b.get(w.base+"/login?next=/my"), url.Values{"email": {email}, "password": {password}})
+	return b.submitTo(b.get(w.base+"/login?next=/my"), "/login", url.Values{"email": {email}, "password": {password}})
 }
 
 // keypair is a key and self-signed certificate for the SAML IdP.
@@ -262,3 +276,15 @@ func (w *waymark) userByEmail(email string) (id, org int64, roles []string) {
 }
 
 func htmlUnescape(s string) string { return html.UnescapeString(s) }
+
+// signedInAs is the person behind the browser's session cookie (0: none).
+func (w *waymark) signedInAs(b *browser) int64 {
+	w.t.Helper()
+	token := sessionCookie(b, w)
+	if token == "" {
+		return 0
+	}
+	var id int64
+	w.db.Get(&id, `SELECT user_id FROM sessions WHERE token_hash = $1`, auth.HashToken(token))
+	return id
+}

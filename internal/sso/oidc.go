@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -147,6 +148,11 @@ func (s *Service) CompleteOIDC(ctx context.Context, id int64, q url.Values, cook
 	}
 	tok, err := c.oidc.conf.Exchange(oidc.ClientContext(ctx, s.client), q.Get("code"), oauth2.VerifierOption(f.Verifier))
 	if err != nil {
+		// The provider's error body is not logged: it may echo what was sent.
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) {
+			return Result{}, refuse("code exchange: "+re.ErrorCode, nil)
+		}
 		return Result{}, refuse("code exchange", err)
 	}
 	raw, _ := tok.Extra("id_token").(string)

@@ -122,7 +122,7 @@ func TestOIDCSignInEndToEnd(t *testing.T) {
 	first := sessionCookie(b, w)
 
 	// Sign out, then in again: the subject is linked now.
-	p = b.submit(b.get(w.base+"/my"), url.Values{}) // the layout's sign-out form is the first post form on /my
+	p = b.submitTo(b.get(w.base+"/my"), "/logout", url.Values{})
 	if p.URL.Path != "/sso/signed-out" || !strings.Contains(p.Body, "signed out") {
 		t.Fatalf("sign-out ended on %s:\n%s", p.URL, p.Body)
 	}
