@@ -110,7 +110,7 @@ func (s *Service) Begin(ctx context.Context, id int64, next string) (redirect, s
 	}
 	c, err := s.built(ctx, p)
 	if err != nil {
-		return "", "", err
+		return "", "", refuse("provider unreachable or misconfigured", err)
 	}
 	if p.Protocol == SAML {
 		return s.beginSAML(ctx, p, c.saml, next)

@@ -32,10 +32,11 @@ type Provider struct {
 	MetadataXML          string     `db:"metadata_xml" json:"-"`
 	IDPInitiated         bool       `db:"idp_initiated" json:"idp_initiated"`
 	RootOrgID            int64      `db:"root_org_id" json:"root_org_id"`
-	RootOrgCode          string     `db:"root_org_code" json:"root_org"`
+	RootOrgCode          string     `db:"-" json:"root_org"`
 	OrgClaim             string     `db:"org_claim" json:"org_claim"`
 	RolesClaim           string     `db:"roles_claim" json:"roles_claim"`
-	DefaultOrgCode       string     `db:"default_org_code" json:"default_org"`
+	DefaultOrgID         *int64     `db:"default_org_id" json:"-"`
+	DefaultOrgCode       string     `db:"-" json:"default_org"`
 	DefaultRole          string     `db:"default_role" json:"default_role"`
 	RequireEmailVerified bool       `db:"require_email_verified" json:"require_email_verified"`
 	JIT                  bool       `db:"jit" json:"jit"`
@@ -59,13 +60,11 @@ type Domain struct {
 }
 
 const providerColumns = `p.id, p.name, p.protocol, p.issuer, p.client_id, p.scopes, p.metadata_url, p.metadata_xml,
-	p.idp_initiated, p.root_org_id, r.code AS root_org_code, p.org_claim, p.roles_claim,
-	COALESCE(d.code, '') AS default_org_code, COALESCE(p.default_role, '') AS default_role,
+	p.idp_initiated, p.root_org_id, p.org_claim, p.roles_claim, p.default_org_id, COALESCE(p.default_role, '') AS default_role,
 	p.require_email_verified, p.jit, p.password_off, p.end_session_url, p.secret_sealed IS NOT NULL AS secret_set,
 	p.updated_at, p.disabled_at`
 
-const providerFrom = ` FROM sso_providers p JOIN organizations r ON r.id = p.root_org_id
-	LEFT JOIN organizations d ON d.id = p.default_org_id`
+const providerFrom = ` FROM sso_providers p`
 
 // Providers lists every provider with its domains, by name.
 func (s *Service) Providers(ctx context.Context) ([]Provider, error) {
@@ -102,8 +101,24 @@ func (s *Service) providerQ(ctx context.Context, q sqlx.QueryerContext, id int64
 	return p, s.details(ctx, q, &p)
 }
 
-// details loads a provider's domains and role map.
+// details loads a provider's organization codes, domains and role map.
 func (s *Service) details(ctx context.Context, q sqlx.QueryerContext, p *Provider) error {
+	ids := []int64{p.RootOrgID}
+	if p.DefaultOrgID != nil {
+		ids = append(ids, *p.DefaultOrgID)
+	}
+	orgs, err := s.orgs.ByIDs(ctx, q, ids)
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		if o.ID == p.RootOrgID {
+			p.RootOrgCode = o.Code
+		}
+		if p.DefaultOrgID != nil && o.ID == *p.DefaultOrgID {
+			p.DefaultOrgCode = o.Code
+		}
+	}
 	p.Domains = []Domain{}
 	if err := sqlx.SelectContext(ctx, q, &p.Domains, `SELECT domain, approved_at IS NOT NULL AS approved
 		FROM sso_domains WHERE provider_id = $1 ORDER BY domain`, p.ID); err != nil {

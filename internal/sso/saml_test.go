@@ -264,28 +264,26 @@ func TestSAMLRefusesForgedAndReplayedResponses(t *testing.T) {
 		parent.RemoveChild(a)
 		refused(t, w, b, postACS(b, w, id, encode(doc), relay), "Could not verify certificate against trusted certs")
 	})
-	t.Run("signature wrapping: forged assertion beside the signed one", func(t *testing.T) {
-		b, doc, relay := fresh(t)
+	// forge puts a copy of the signed assertion, unsigned and naming the
+	// victim, before it in a response that is not signed itself.
+	forge := func(t *testing.T) (b *browser, doc *etree.Document, relay string, signed, evil *etree.Element) {
+		b, doc, relay = fresh(t)
 		unsignResponse(doc)
-		signed := assertionOf(doc)
-		evil := signed.Copy()
+		signed = assertionOf(doc)
+		evil = signed.Copy()
 		stripSignatures(evil)
 		evil.CreateAttr("ID", "_evil")
 		setNameID(evil, victim)
 		signed.Parent().InsertChildAt(signed.Index(), evil)
+		return b, doc, relay, signed, evil
+	}
+	t.Run("signature wrapping: forged assertion beside the signed one", func(t *testing.T) {
+		b, doc, relay, _, _ := forge(t)
 		refused(t, w, b, postACS(b, w, id, encode(doc), relay), "must contain exactly one Assertion")
 	})
 	t.Run("signature wrapping: signed assertion hidden inside the forged one", func(t *testing.T) {
-		b, doc, relay := fresh(t)
-		unsignResponse(doc)
-		signed := assertionOf(doc)
-		evil := signed.Copy()
-		stripSignatures(evil)
-		evil.CreateAttr("ID", "_evil")
-		setNameID(evil, victim)
-		parent := signed.Parent()
-		parent.InsertChildAt(signed.Index(), evil)
-		parent.RemoveChild(signed)
+		b, doc, relay, signed, evil := forge(t)
+		signed.Parent().RemoveChild(signed)
 		ext := evil.CreateElement("samlp:Extensions")
 		ext.AddChild(signed)
 		refused(t, w, b, postACS(b, w, id, encode(doc), relay), "signature element not present")
