@@ -62,6 +62,10 @@ func testSSOSignIn(t *testing.T, e *env) {
 	p.open("/login")
 	p.fill("#email", email)
 	p.submit(`main form button[type=submit]`)
+	if got := p.text("main a.button"); got != "Sign in with Lowell Police (Entra ID)" {
+		t.Fatalf("the sign-in page for the agency's email offers %q", got)
+	}
+	p.submit("main a.button")
 	if p.path() != "/my" {
 		t.Fatalf("the agency sign-in ended on %s", p.location())
 	}

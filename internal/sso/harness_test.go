@@ -240,10 +240,18 @@ func (b *browser) submitTo(p page, action string, set url.Values) page {
 	return b.post(to.String(), form)
 }
 
-// signInWithEmail uses the sign-in page's email-first form.
+var continueRE = regexp.MustCompile(`<a class="button" href="([^"]*/start[^"]*)">Sign in with ([^<]*)</a>`)
+
+// signInWithEmail uses the sign-in page's email-first form and, when it
+// leads to the "Sign in with …" page, follows its link, as a person would.
 func (b *browser) signInWithEmail(w *waymark, email, password string) page {
 	b.t.Helper()
-	return b.submitTo(b.get(w.base+"/login?next=/my"), "/login", url.Values{"email": {email}, "password": {password}})
+	p := b.submitTo(b.get(w.base+"/login?next=/my"), "/login", url.Values{"email": {email}, "password": {password}})
+	if m := continueRE.FindStringSubmatch(p.Body); m != nil && p.URL.Path != "/login" {
+		to, _ := p.URL.Parse(html.UnescapeString(m[1]))
+		return b.get(to.String())
+	}
+	return p
 }
 
 // keypair is a key and self-signed certificate for the SAML IdP.

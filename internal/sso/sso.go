@@ -149,12 +149,21 @@ func (s *Service) RouteFor(ctx context.Context, email string) (Route, error) {
 	return Route{OK: true, ProviderID: r.ID, Label: r.Name, PasswordOff: r.PasswordOff}, nil
 }
 
-// Federated implements auth.Federation: the path that starts sign-in for
-// email's provider, and whether that provider turned passwords off.
+// Federated implements auth.Federation: the page that leads to email's
+// provider ("Sign in with …"), and whether that provider turned passwords
+// off. It is a page of this site, not the provider's address: a sign-in
+// form may only lead to this site (CSP form-action 'self'), so the
+// person follows a link from there.
 func (s *Service) Federated(ctx context.Context, email string) (string, bool, error) {
 	r, err := s.RouteFor(ctx, email)
 	if err != nil || !r.OK {
 		return "", false, err
 	}
-	return "/sso/" + itoa(r.ProviderID) + "/start", r.PasswordOff, nil
+	return "/sso/" + itoa(r.ProviderID), r.PasswordOff, nil
+}
+
+// Label is how the sign-in page names an active provider.
+func (s *Service) Label(ctx context.Context, id int64) (string, error) {
+	p, err := s.active(ctx, id)
+	return p.Name, err
 }

@@ -13,6 +13,7 @@ import (
 func init() {
 	accessRoutes = append(accessRoutes, ssoAccessRoutes()...)
 	for route, why := range map[string]string{
+		"GET /sso/:id":          "the \"Sign in with …\" page of an active provider: its name and a link",
 		"GET /sso/:id/start":    "starts a sign-in at the provider; changes nothing but a one-use flow row",
 		"GET /sso/:id/callback": "OIDC redirect back: only a signed ID token for this browser's state signs anyone in",
 		"POST /sso/:id/acs":     "SAML response: only a signed, unreplayed assertion answering this browser's request signs anyone in",

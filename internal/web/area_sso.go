@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/url"
 	"regexp"
 	"strconv"
 
@@ -39,6 +41,7 @@ func init() {
 		"sso_admin_form": ssoFormPage{},
 		"sso_signed_out": ssoSignedOutPage{},
 		"sso_failed":     nil,
+		"sso_continue":   ssoContinuePage{},
 	})
 	// The SAML response is posted by the identity provider's page, from
 	// its own site: no CSRF token can come with it. Its signature, the
@@ -51,6 +54,7 @@ func (s *ssoArea) init(a *App) error { s.app = a; return nil }
 
 func (s *ssoArea) routes(app fiber.Router, g groups) {
 	app.Get("/sso/signed-out", s.handleSignedOut)
+	app.Get("/sso/:id", s.handleContinue)
 	app.Get("/sso/:id/start", s.handleStart)
 	app.Get("/sso/:id/callback", s.handleCallback)
 	app.Post("/sso/:id/acs", s.handleACS)
@@ -69,6 +73,27 @@ func (s *ssoArea) flowCookieName() string {
 		return "__Host-" + ssoFlowCookie
 	}
 	return ssoFlowCookie
+}
+
+// ssoContinuePage leads to the provider.
+type ssoContinuePage struct {
+	Label, StartURL string
+}
+
+// handleContinue is where the sign-in form sends an email of a provider's
+// domain: a link to the provider, named.
+func (s *ssoArea) handleContinue(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	label, err := s.svc.Label(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	start := fmt.Sprintf("/sso/%d/start?next=%s", id, url.QueryEscape(safeNext(c.Query("next"))))
+	return s.app.render(c, fiber.StatusOK, "sso_continue", Page{Title: "Sign in with " + label,
+		Data: ssoContinuePage{Label: label, StartURL: start}})
 }
 
 // handleStart sends the browser to the provider, keeping the flow's state
