@@ -31,6 +31,9 @@ var (
 	// ErrBadCredentials is the one answer to a failed sign-in, whether or
 	// not the email exists.
 	ErrBadCredentials = errors.New("the email or password is not right")
+	// ErrPasswordOff means the email's identity provider turned password
+	// sign-in off: the person signs in with the provider.
+	ErrPasswordOff = errors.New("this account signs in with its agency's identity provider")
 	// ErrThrottled means too many recent failures for this account or client.
 	ErrThrottled = errors.New("too many sign-in attempts; wait 15 minutes and try again")
 )
@@ -79,6 +82,26 @@ type Service struct {
 	Users    *store.Users
 	Sessions *store.Sessions
 	Now      func() time.Time
+	// Federation, when set, says which emails sign in with an identity
+	// provider (internal/sso); nil: passwords only.
+	Federation Federation
+}
+
+// Federation routes sign-in by email to an identity provider.
+type Federation interface {
+	// Federated returns the path that starts sign-in with the provider
+	// serving email's approved domain ("" when none), and whether that
+	// provider turned password sign-in off.
+	Federated(ctx context.Context, email string) (path string, passwordOff bool, err error)
+}
+
+// Federated is where email signs in with its identity provider ("" when
+// it signs in with a password).
+func (s *Service) Federated(ctx context.Context, email string) (string, bool, error) {
+	if s.Federation == nil {
+		return "", false, nil
+	}
+	return s.Federation.Federated(ctx, email)
 }
 
 // Login checks credentials under throttling and returns a new session
@@ -95,6 +118,11 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 		if n >= max {
 			return "", store.User{}, ErrThrottled
 		}
+	}
+	if _, off, err := s.Federated(ctx, email); err != nil {
+		return "", store.User{}, err
+	} else if off {
+		return "", store.User{}, ErrPasswordOff
 	}
 	u, err := s.Users.ByEmail(ctx, email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -3,6 +3,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -48,6 +49,11 @@ type Config struct {
 	MailLease     time.Duration
 	MailBatch     int
 	MailWorkers   int
+	// SSOSecretKey (SSO_SECRET_KEY, base64 of 32 bytes, or the file named by
+	// SSO_SECRET_KEY_FILE) seals identity providers' client secrets and the
+	// SAML service-provider keys (AES-256-GCM). Empty: sign-in with an
+	// identity provider cannot be configured.
+	SSOSecretKey []byte
 }
 
 // Secure reports whether cookies must carry the Secure flag.
@@ -118,6 +124,9 @@ func Load(getenv Getenv) (*Config, error) {
 		errs = append(errs, errors.New("BENCH_ADDR must be a loopback address such as 127.0.0.1:3901"))
 	}
 	errs = append(errs, c.loadMail(get)...)
+	if c.SSOSecretKey, err = ssoKey(get("SSO_SECRET_KEY", ""), get("SSO_SECRET_KEY_FILE", "")); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("config: %w", errors.Join(errs...))
 	}
@@ -146,6 +155,30 @@ func (c *Config) loadMail(get func(name, def string) string) []error {
 	c.MailBatch = count("MAIL_BATCH", "50", 1, 1000)
 	c.MailWorkers = count("MAIL_WORKERS", "4", 1, 64)
 	return errs
+}
+
+// ssoKey decodes the SSO secret key from the variable or the file it
+// names; the error names the variable and never repeats the value.
+func ssoKey(value, file string) ([]byte, error) {
+	name := "SSO_SECRET_KEY"
+	switch {
+	case value != "" && file != "":
+		return nil, errors.New("SSO_SECRET_KEY and SSO_SECRET_KEY_FILE are both set; set one")
+	case file != "":
+		name = "SSO_SECRET_KEY_FILE"
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("SSO_SECRET_KEY_FILE cannot be read: %w", err)
+		}
+		value = strings.TrimSpace(string(b))
+	case value == "":
+		return nil, nil
+	}
+	key, err := base64.StdEncoding.DecodeString(value)
+	if err != nil || len(key) != 32 {
+		return nil, fmt.Errorf("%s must hold 32 random bytes in base64 (e.g. from `openssl rand -base64 32`)", name)
+	}
+	return key, nil
 }
 
 // loopback reports whether addr is host:port on a loopback IP.

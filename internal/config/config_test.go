@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -97,6 +98,40 @@ func TestMailSenderSettings(t *testing.T) {
 	for _, name := range []string{"MAIL_RETRY_BASE", "MAIL_LEASE", "MAIL_BATCH", "MAIL_WORKERS"} {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}
+
+func TestSSOSecretKey(t *testing.T) {
+	key := "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" // 32 bytes 0..31
+	file := t.TempDir() + "/sso.key"
+	if err := os.WriteFile(file, []byte(key+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string // "" = accepted
+	}{
+		{"unset", map[string]string{}, ""},
+		{"value", map[string]string{"SSO_SECRET_KEY": key}, ""},
+		{"file", map[string]string{"SSO_SECRET_KEY_FILE": file}, ""},
+		{"short", map[string]string{"SSO_SECRET_KEY": "c2hvcnQ="}, "SSO_SECRET_KEY must hold 32"},
+		{"not base64", map[string]string{"SSO_SECRET_KEY": "not base64!"}, "SSO_SECRET_KEY must hold 32"},
+		{"both", map[string]string{"SSO_SECRET_KEY": key, "SSO_SECRET_KEY_FILE": file}, "both set"},
+		{"missing file", map[string]string{"SSO_SECRET_KEY_FILE": file + ".none"}, "SSO_SECRET_KEY_FILE cannot be read"},
+	} {
+		tc.env["DATABASE_URL"] = "postgres://u@h/db"
+		c, err := config.Load(env(tc.env))
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		case tc.want != "" && strings.Contains(err.Error(), tc.env["SSO_SECRET_KEY"]) && tc.env["SSO_SECRET_KEY"] != "":
+			t.Errorf("%s: the error repeats the key", tc.name)
+		case tc.want == "" && tc.name != "unset" && len(c.SSOSecretKey) != 32:
+			t.Errorf("%s: key has %d bytes", tc.name, len(c.SSOSecretKey))
 		}
 	}
 }

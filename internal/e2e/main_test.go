@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -25,6 +27,7 @@ type env struct {
 	browser context.Context
 	axeJS   string
 	out     string // screenshots and the server log
+	ssoKey  []byte // the server's SSO_SECRET_KEY
 
 	mu      sync.Mutex
 	visited map[string]bool // paths
@@ -74,8 +77,10 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { logFile.Close() })
+	e.ssoKey = make([]byte, 32)
+	rand.Read(e.ssoKey)
 	e.srv, err = e2e.Start(context.Background(), e2e.ServerOptions{DatabaseURL: testdb.URL(t), DB: db,
-		MailDir: t.TempDir(), Log: slog.New(slog.NewJSONHandler(logFile, nil))})
+		MailDir: t.TempDir(), Log: slog.New(slog.NewJSONHandler(logFile, nil)), SSOSecretKey: base64.StdEncoding.EncodeToString(e.ssoKey)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,4 +124,5 @@ var flows = []struct {
 	{"facilitator logs a session", testFacilitatorLogsASession},
 	{"admin imports a roster", testAdminImportsARoster},
 	{"manager sees progress", testManagerSeesProgress},
+	{"sign in with the agency's identity provider", testSSOSignIn},
 }

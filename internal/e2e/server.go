@@ -48,6 +48,8 @@ type ServerOptions struct {
 	MailDir     string
 	Log         *slog.Logger
 	Now         func() time.Time
+	// SSOSecretKey is SSO_SECRET_KEY (base64 of 32 bytes); empty: unset.
+	SSOSecretKey string
 }
 
 // Start wires the app the way `waymark serve` does (shipped job roles,
@@ -60,7 +62,7 @@ func Start(ctx context.Context, o ServerOptions) (*Server, error) {
 	}
 	base := "http://" + ln.Addr().String()
 	env := map[string]string{"DATABASE_URL": o.DatabaseURL, "BASE_URL": base, "MAIL_DIR": o.MailDir,
-		"REMIND_INTERVAL": "0", "LISTEN_ADDR": ln.Addr().String()}
+		"REMIND_INTERVAL": "0", "LISTEN_ADDR": ln.Addr().String(), "SSO_SECRET_KEY": o.SSOSecretKey}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		ln.Close()

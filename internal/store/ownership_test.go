@@ -26,6 +26,8 @@ func tableOwner(name string) string {
 		return "internal/report"
 	case strings.HasPrefix(name, "prevention_"):
 		return "internal/prevention"
+	case strings.HasPrefix(name, "sso_"):
+		return "internal/sso"
 	case name == "email_outbox", strings.HasPrefix(name, "mail_"):
 		return "internal/mail"
 	}

@@ -29,3 +29,13 @@ func addPages(rows map[string]any) {
 		pageData[name] = data
 	}
 }
+
+// csrfExempt holds the POST routes an area takes without a CSRF token,
+// each matched by path: a SAML identity provider posts its signed response
+// from another site, so the response's signature and its binding to this
+// browser's sign-in stand in for the token. An area adds its rows from its
+// file's init function (addCSRFExempt); checkCSRF consults them.
+var csrfExempt []func(path string) bool
+
+// addCSRFExempt exempts the POST paths match accepts from checkCSRF.
+func addCSRFExempt(match func(path string) bool) { csrfExempt = append(csrfExempt, match) }

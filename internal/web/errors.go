@@ -9,6 +9,7 @@ import (
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/report"
+	"github.com/waymark/waymark/internal/sso"
 	"github.com/waymark/waymark/internal/store"
 )
 
@@ -51,6 +52,11 @@ var errorStatuses = []struct {
 	{mail.ErrNotFailed, fiber.StatusConflict},
 	// A drill-down filter value the report does not know.
 	{report.ErrBadFilter, fiber.StatusBadRequest},
+	// An identity provider switched off: its sign-in routes are gone.
+	{sso.ErrDisabled, fiber.StatusNotFound},
+	// A refused sign-in that reached the error handler (the sso area
+	// answers its own with a page).
+	{sso.ErrSignIn, fiber.StatusForbidden},
 }
 
 // statusOf is the status err means: a *fiber.Error's own, else the first

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,6 +28,18 @@ func (a *App) handleLogin(c *fiber.Ctx) error {
 	form := loginForm{Email: formText(c, "email"), Next: safeNext(c.FormValue("next")),
 		Errors: map[string]string{}}
 	password := c.FormValue("password")
+	// Email first: an email whose agency signs in with its identity
+	// provider goes straight there, unless a password came with it and the
+	// provider still allows passwords.
+	if form.Email != "" {
+		path, off, err := a.auth.Federated(c.UserContext(), form.Email)
+		if err != nil {
+			return err
+		}
+		if path != "" && (password == "" || off) {
+			return c.Redirect(path+"?next="+url.QueryEscape(form.Next), fiber.StatusSeeOther)
+		}
+	}
 	if form.Email == "" {
 		form.Errors["email"] = "Enter your email address."
 	}
@@ -40,6 +53,9 @@ func (a *App) handleLogin(c *fiber.Ctx) error {
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
 		form.Errors["form"] = "The email or password is not right. Check both and try again."
+		return a.render(c, fiber.StatusUnprocessableEntity, "login", Page{Title: "Sign in", Data: form})
+	case errors.Is(err, auth.ErrPasswordOff):
+		form.Errors["form"] = "Your agency signs you in. Enter your email alone and choose Sign in."
 		return a.render(c, fiber.StatusUnprocessableEntity, "login", Page{Title: "Sign in", Data: form})
 	case errors.Is(err, auth.ErrThrottled):
 		form.Errors["form"] = "Too many sign-in attempts. Wait 15 minutes and try again."
@@ -59,5 +75,9 @@ func (a *App) handleLogout(c *fiber.Ctx) error {
 	}
 	a.clearSessionCookie(c)
 	a.setFlash(c, "You are signed out.")
+	if c.Cookies(ssoCookie) != "" {
+		// Signed in with an identity provider: offer its sign-out too.
+		return c.Redirect("/sso/signed-out", fiber.StatusSeeOther)
+	}
 	return c.Redirect("/", fiber.StatusSeeOther)
 }

@@ -122,7 +122,7 @@ func TestSignInFieldErrors(t *testing.T) {
 		t.Fatalf("status %d, want 422", r.Status)
 	}
 	for _, want := range []string{`<div class="error-summary" role="alert">`, `<a href="#email">Enter your email address.</a>`,
-		`<a href="#password">Enter your password.</a>`, `aria-describedby="email-error"`, `aria-describedby="password-error"`} {
+		`<a href="#password">Enter your password.</a>`, `aria-describedby="email-hint email-error"`, `aria-describedby="password-error"`} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("page lacks %s", want)
 		}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -22,6 +23,7 @@ import (
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/remind"
 	"github.com/waymark/waymark/internal/report"
+	"github.com/waymark/waymark/internal/sso"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/web"
 	"github.com/waymark/waymark/templates"
@@ -36,6 +38,9 @@ type Base struct {
 	Catalog *catalog.Catalog // synced (catalog.Sync) through Stores.Courses
 	Roles   []store.JobRole
 	Now     func() time.Time // default time.Now
+	// HTTPClient reaches identity providers (discovery, keys, tokens,
+	// metadata); default: a 10-second timeout.
+	HTTPClient *http.Client
 }
 
 // New builds the services over the stores, with their hooks. It fails
@@ -68,13 +73,21 @@ func New(ctx context.Context, b Base) (web.Deps, error) {
 	if err != nil {
 		return web.Deps{}, err
 	}
+	ppl := people.New(db, st, people.Options{Mail: mailer, Now: now, OnPeopleChanged: learn.Reconcile})
+	// Sign-in with identity providers creates people through ppl, and
+	// tells password sign-in which emails belong to a provider.
+	signOn, err := sso.New(db, st, ppl, sso.Options{Key: cfg.SSOSecretKey, BaseURL: cfg.BaseURL.String(), Now: now, HTTPClient: b.HTTPClient})
+	if err != nil {
+		return web.Deps{}, err
+	}
 	return web.Deps{Config: cfg, DB: db, Log: b.Log, Catalog: b.Catalog, Roles: b.Roles, Now: now,
-		Stores: st, Mail: mailer, Auth: &auth.Service{Users: st.Users, Sessions: st.Sessions, Now: now},
-		People:   people.New(db, st, people.Options{Mail: mailer, Now: now, OnPeopleChanged: learn.Reconcile}),
+		Stores: st, Mail: mailer, Auth: &auth.Service{Users: st.Users, Sessions: st.Sessions, Now: now, Federation: signOn},
+		People:   ppl,
 		Learning: learn, Certificates: certs,
 		Reports:    report.New(db, report.Options{Location: cfg.Location, Now: now, Mail: mailer}),
 		Prevention: prevention.New(db, b.Catalog, prevention.Options{Now: now}),
-		Outbox:     &mail.Outbox{DB: db, Now: now}, Lists: &mail.Lists{DB: db, Now: now}}, nil
+		Outbox:     &mail.Outbox{DB: db, Now: now}, Lists: &mail.Lists{DB: db, Now: now},
+		Areas: []web.Area{web.NewSSOArea(signOn)}}, nil
 }
 
 // Mail is the email renderer: one per process (New builds it for the
