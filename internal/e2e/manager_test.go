@@ -2,9 +2,12 @@ package e2e_test
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/waymark/waymark/internal/testfix"
 )
@@ -100,5 +103,27 @@ func testManagerSeesProgress(t *testing.T, e *env) {
 	}
 	if queued != 1 {
 		t.Errorf("%d reminder messages in the outbox, want 1", queued)
+	}
+
+	// Riley's own page, from the name in the list: the course and the reminder.
+	m.open("/manage/people?q=" + url.QueryEscape("Riley Later"))
+	m.submit(`main table a[href="/manage/people/` + strconv.FormatInt(later, 10) + `"]`)
+	if txt := m.mainText(); !strings.Contains(txt, "Riley Later") || !strings.Contains(txt, course.Title) || !strings.Contains(txt, "Reminder from a manager") {
+		t.Errorf("Riley's page:\n%s", txt)
+	}
+	m.screenshot("person page")
+
+	// A reminder to the checked people about all their open training.
+	m.open("/manage/people")
+	m.do(chromedp.Click(chromedp.CSS(`main input[name=user][value="` + strconv.FormatInt(later, 10) + `"]`)))
+	m.submit(`#bulk > p > button[type=submit]`)
+	if flash := m.text(".flash"); !strings.HasPrefix(flash, "Reminders queued: 1.") {
+		t.Errorf("after a bulk reminder the page says %q", flash)
+	}
+	if err := e.db.GetContext(ctx, &queued, `SELECT count(*) FROM email_outbox WHERE user_id = $1 AND kind = 'manual-remind'`, later); err != nil {
+		t.Fatal(err)
+	}
+	if queued != 1 {
+		t.Errorf("%d bulk reminders in the outbox for Riley, want 1", queued)
 	}
 }
