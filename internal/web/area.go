@@ -29,3 +29,13 @@ func addPages(rows map[string]any) {
 		pageData[name] = data
 	}
 }
+
+// bearerArea is an Area with a machine API under a path prefix, called
+// with a bearer token instead of a session (SCIM at /scim/v2). Its
+// requests that carry a bearer token and no cookie skip loadViewer and the
+// session CSRF check (machineRequest); the area's own middleware
+// authenticates them.
+type bearerArea interface {
+	Area
+	bearerPrefix() string
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/waymark/waymark/internal/scim"
 	"github.com/waymark/waymark/internal/store"
 )
 
@@ -75,6 +76,37 @@ func dayParam(s string, loc *time.Location, addDays int) (time.Time, error) {
 // formText reads a form field with the spaces around it trimmed.
 func formText(c *fiber.Ctx, key string) string {
 	return strings.TrimSpace(utils.CopyString(c.FormValue(key)))
+}
+
+// formInt reads an optional whole-number form field (0 when empty); bad
+// reports one that is not a number.
+func formInt(c *fiber.Ctx, key string) (n int, bad bool) {
+	raw := strings.TrimSpace(c.FormValue(key))
+	if raw == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(raw)
+	return n, err != nil
+}
+
+// paramText reads a route parameter as sent (a SCIM resource id, which
+// the SCIM service itself checks).
+func paramText(c *fiber.Ctx, name string) string { return utils.CopyString(c.Params(name)) }
+
+// bearerToken reads the token of an "Authorization: Bearer …" header.
+func bearerToken(c *fiber.Ctx) (string, bool) {
+	scheme, token, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return "", false
+	}
+	return utils.CopyString(strings.TrimSpace(token)), true
+}
+
+// scimListQuery reads a SCIM list request's query (RFC 7644 §3.4.2).
+func scimListQuery(c *fiber.Ctx) scim.ListQuery {
+	q := func(k string) string { return utils.CopyString(c.Query(k)) }
+	return scim.ListQuery{Filter: q("filter"), StartIndex: q("startIndex"), Count: q("count"),
+		ExcludedAttributes: q("excludedAttributes")}
 }
 
 // formValue reads a form field as typed (passwords, tokens, choices).
