@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -107,14 +108,6 @@ func (b *Batch) Save(ctx context.Context, id int64, in Provisioned) (int64, erro
 	if err := b.placeIn(ctx, &after, before, in.OrgCode); err != nil {
 		return 0, err
 	}
-	if before == nil || !strings.EqualFold(before.Email, after.Email) {
-		switch u, err := b.s.users.ByEmail(ctx, after.Email); {
-		case err == nil && u.ID != after.ID:
-			return 0, fmt.Errorf("people: email in use: %w", store.ErrConflict)
-		case err != nil && !errors.Is(err, store.ErrNotFound):
-			return 0, err
-		}
-	}
 	if before == nil {
 		after.Active = true // created active; a new inactive person is deactivated below
 	}
@@ -175,33 +168,96 @@ func (b *Batch) placeIn(ctx context.Context, after *Person, before *Person, code
 }
 
 // SetRoles sets the job roles a client manages (the roles its groups
-// grant) on a person in its subtree: the person keeps their other roles
-// and has, of the managed ones, exactly want. Unknown codes are ignored
-// (a mapping names only existing roles).
-func (b *Batch) SetRoles(ctx context.Context, id int64, managed, want []string) error {
-	before, err := b.Person(ctx, id)
+// grant) on people in its subtree: each keeps their other roles and has,
+// of the managed ones, exactly want[id]. Anyone not found or outside the
+// subtree is store.ErrNotFound, and nothing is written. The people are
+// read and locked together (a group's PATCH names a hundred at once).
+func (b *Batch) SetRoles(ctx context.Context, ids []int64, managed []string, want map[int64][]string) error {
+	ids = sortedUnique(ids)
+	ps, err := b.s.peopleTx(ctx, b.Tx, ids)
 	if err != nil {
 		return err
 	}
-	after := before
-	after.Roles = []string{}
-	for _, r := range before.Roles {
-		if !slices.Contains(managed, r) {
-			after.Roles = append(after.Roles, r)
-		}
+	orgs := make([]int64, len(ps))
+	for i, p := range ps {
+		orgs[i] = p.OrgID
 	}
-	for _, r := range want {
-		if slices.Contains(managed, r) {
-			after.Roles = append(after.Roles, r)
-		}
-	}
-	after.Roles = sortedUnique(after.Roles)
-	if slices.Equal(before.Roles, after.Roles) {
-		return nil
-	}
-	if _, _, err := b.s.writeChange(ctx, b.Tx, auditActor{label: b.by.Name}, &before, after, ""); err != nil {
+	in, err := b.s.orgs.InSubtreeOfTx(ctx, b.Tx, orgs, b.by.Root)
+	if err != nil {
 		return err
 	}
-	b.changed = append(b.changed, id)
+	for _, p := range ps {
+		if !in[p.OrgID] {
+			return fmt.Errorf("people: person %d outside the client's subtree: %w", p.ID, store.ErrNotFound)
+		}
+	}
+	for _, before := range ps {
+		after := before
+		after.Roles = []string{}
+		for _, r := range before.Roles {
+			if !slices.Contains(managed, r) {
+				after.Roles = append(after.Roles, r)
+			}
+		}
+		for _, r := range want[before.ID] {
+			if slices.Contains(managed, r) {
+				after.Roles = append(after.Roles, r)
+			}
+		}
+		after.Roles = sortedUnique(after.Roles)
+		if slices.Equal(before.Roles, after.Roles) {
+			continue
+		}
+		if _, _, err := b.s.writeChange(ctx, b.Tx, auditActor{label: b.by.Name}, &before, after, ""); err != nil {
+			return err
+		}
+		b.changed = append(b.changed, before.ID)
+	}
 	return nil
+}
+
+// peopleTx loads and locks the people with the given (sorted, distinct)
+// ids, as personTx does one; a missing one is store.ErrNotFound.
+func (s *Service) peopleTx(ctx context.Context, tx *sqlx.Tx, ids []int64) ([]Person, error) {
+	us, err := s.users.ByIDsForUpdateTx(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	if len(us) != len(ids) {
+		return nil, fmt.Errorf("people: %d of %d people: %w", len(us), len(ids), store.ErrNotFound)
+	}
+	roles, err := s.users.RolesOfTx(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	scopes, err := s.users.ScopeOrgsOfTx(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var orgIDs []int64
+	for _, u := range us {
+		orgIDs = append(orgIDs, u.OrgID)
+		orgIDs = append(orgIDs, scopes[u.ID]...)
+	}
+	orgs, err := s.orgs.ByIDs(ctx, tx, sortedUnique(orgIDs))
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]store.Org, len(orgs))
+	for _, o := range orgs {
+		byID[o.ID] = o
+	}
+	out := make([]Person, len(us))
+	for i, u := range us {
+		p := Person{ID: u.ID, Email: u.Email, Name: u.Name, OrgID: u.OrgID, IsAdmin: u.IsAdmin, IsFacilitator: u.IsFacilitator,
+			Active: u.Active(), HasPassword: u.PasswordHash != "", CreatedAt: u.CreatedAt, LastLoginAt: u.LastLoginAt,
+			Roles: append([]string{}, roles[u.ID]...), ScopeIDs: append([]int64{}, scopes[u.ID]...), Scopes: []string{},
+			OrgCode: byID[u.OrgID].Code, OrgName: byID[u.OrgID].Name}
+		for _, id := range p.ScopeIDs {
+			p.Scopes = append(p.Scopes, byID[id].Code)
+		}
+		sort.Strings(p.Scopes)
+		out[i] = p
+	}
+	return out, nil
 }

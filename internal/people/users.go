@@ -210,12 +210,13 @@ func (s *Service) writeChange(ctx context.Context, tx *sqlx.Tx, by auditActor, b
 			return 0, false, emailTaken(err)
 		}
 	}
-	if before == nil || !slices.Equal(before.Roles, after.Roles) {
+	// A new person's empty lists need no write.
+	if (before == nil && len(after.Roles) > 0) || (before != nil && !slices.Equal(before.Roles, after.Roles)) {
 		if err := s.users.SetRolesTx(ctx, tx, after.ID, after.Roles); err != nil {
 			return 0, false, err
 		}
 	}
-	if before == nil || !slices.Equal(before.ScopeIDs, after.ScopeIDs) {
+	if (before == nil && len(after.ScopeIDs) > 0) || (before != nil && !slices.Equal(before.ScopeIDs, after.ScopeIDs)) {
 		if err := s.users.SetScopesTx(ctx, tx, after.ID, after.ScopeIDs); err != nil {
 			return 0, false, err
 		}
@@ -253,12 +254,18 @@ func (s *Service) writeActive(ctx context.Context, tx *sqlx.Tx, p Person) (strin
 	return "user.deactivate", s.tokens.RetireTx(ctx, tx, p.ID, "", now)
 }
 
+// emailTaken turns a taken address into the field problem the forms show;
+// it is store.ErrConflict too, for callers that answer with a status.
 func emailTaken(err error) error {
 	if errors.Is(err, store.ErrConflict) {
-		return validate.Errors{"email": "Another account already uses this email address."}
+		return takenError{validate.Errors{"email": "Another account already uses this email address."}}
 	}
 	return err
 }
+
+type takenError struct{ validate.Errors }
+
+func (e takenError) Unwrap() []error { return []error{e.Errors, store.ErrConflict} }
 
 // validateUser checks the form against the database and returns the person
 // as they will be after the change.

@@ -84,7 +84,7 @@ func BenchmarkSCIMProvision(b *testing.B) {
 	}
 	s := newServer(b)
 	for i := 0; i < b.N; i++ {
-		provision(b, s, users, 8)
+		provision(b, s, users, 32)
 	}
 }
 

@@ -3,7 +3,6 @@ package scim
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -143,17 +142,7 @@ func regrant(ctx context.Context, b *people.Batch, client int64, users []int64, 
 	for _, r := range rows {
 		want[r.UserID] = append(want[r.UserID], r.Role)
 	}
-	users = append([]int64(nil), users...)
-	sort.Slice(users, func(i, j int) bool { return users[i] < users[j] }) // lock in one order
-	for i, id := range users {
-		if i > 0 && users[i-1] == id {
-			continue
-		}
-		if err := b.SetRoles(ctx, id, managed, want[id]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b.SetRoles(ctx, users, managed, want)
 }
 
 func isForeignKey(err error) bool {

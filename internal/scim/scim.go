@@ -96,12 +96,13 @@ func AsError(err error) *Error {
 	if errors.As(err, &se) {
 		return se
 	}
+	if errors.Is(err, store.ErrConflict) { // before the field problem a taken address also is
+		return &Error{Status: http.StatusConflict, Type: "uniqueness", Detail: "Another resource already has this userName, email or displayName."}
+	}
 	if inv, ok := validate.As(err); ok {
 		return bad("invalidValue", "%s", inv.Error())
 	}
 	switch {
-	case errors.Is(err, store.ErrConflict):
-		return &Error{Status: http.StatusConflict, Type: "uniqueness", Detail: "Another resource already has this userName, email or displayName."}
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Detail: "Resource not found."}
 	case errors.Is(err, people.ErrOutsideScope):

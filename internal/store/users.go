@@ -330,3 +330,48 @@ func (s *Users) ByIDTx(ctx context.Context, q sqlx.QueryerContext, id int64) (Us
 	}
 	return u, nil
 }
+
+// ByIDsForUpdateTx locks and reads the users with the given ids, in id
+// order (so that concurrent batches lock in one order).
+func (s *Users) ByIDsForUpdateTx(ctx context.Context, tx *sqlx.Tx, ids []int64) ([]User, error) {
+	var out []User
+	err := tx.SelectContext(ctx, &out, `SELECT `+userColumns+` FROM users u WHERE u.id = ANY($1) ORDER BY u.id FOR UPDATE`, pq.Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: lock users: %w", err)
+	}
+	return out, nil
+}
+
+// RolesOfTx returns the job-role codes of each of the users, in order.
+func (s *Users) RolesOfTx(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64][]string, error) {
+	var rows []struct {
+		UserID int64  `db:"user_id"`
+		Code   string `db:"role_code"`
+	}
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT user_id, role_code FROM user_roles WHERE user_id = ANY($1) ORDER BY user_id, role_code`, pq.Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: users' roles: %w", err)
+	}
+	out := make(map[int64][]string, len(ids))
+	for _, r := range rows {
+		out[r.UserID] = append(out[r.UserID], r.Code)
+	}
+	return out, nil
+}
+
+// ScopeOrgsOfTx returns the scope organizations of each of the users.
+func (s *Users) ScopeOrgsOfTx(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64][]int64, error) {
+	var rows []struct {
+		UserID int64 `db:"user_id"`
+		OrgID  int64 `db:"org_id"`
+	}
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT user_id, org_id FROM manager_scopes WHERE user_id = ANY($1) ORDER BY user_id, org_id`, pq.Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: users' scopes: %w", err)
+	}
+	out := make(map[int64][]int64, len(ids))
+	for _, r := range rows {
+		out[r.UserID] = append(out[r.UserID], r.OrgID)
+	}
+	return out, nil
+}
