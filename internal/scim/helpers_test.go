@@ -68,9 +68,10 @@ func newServer(t testing.TB) *server {
 	if _, err := catalog.Sync(ctx, st.Courses, cat); err != nil {
 		t.Fatal(err)
 	}
-	// The matrix: a teacher must take sample-course.
+	// The matrix: a teacher must take sample-course, a facilitator sample-prep.
 	if _, err := db.Exec(`INSERT INTO requirements (role_code, course_id, due_days)
-		SELECT 'teacher', id, 30 FROM courses WHERE slug = 'sample-course' ON CONFLICT DO NOTHING`); err != nil {
+		SELECT r.role, c.id, 30 FROM (VALUES ('teacher', 'sample-course'), ('prevention-facilitator', 'sample-prep')) r (role, slug)
+		JOIN courses c ON c.slug = r.slug ON CONFLICT DO NOTHING`); err != nil {
 		t.Fatal(err)
 	}
 	deps, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
