@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/waymark
 PKGS := ./...
 
-.PHONY: run build test vet fmt-check fuzz bench bench-smoke clean axe e2e need-run need-test
+.PHONY: run build test vet fmt-check fuzz bench bench-scim bench-smoke clean axe e2e need-run need-test
 
 # axe-core checks every page the browser tests visit (internal/e2e). It is
 # fetched once from npm, pinned by version and by the SHA-256 of the file,
@@ -89,6 +89,20 @@ bench: need-test build
 	fi; \
 	mkdir -p .data/bench; \
 	DATABASE_URL=$$url ./$(BIN) bench run --out .data/bench/results.md $(BENCH_ARGS)
+	$(MAKE) --no-print-directory bench-scim
+
+# bench-scim provisions SCIM_BENCH_USERS people (default 50,000) through
+# /scim/v2 over HTTP, as a first Entra ID or Okta cycle does (create, then
+# group membership → job roles → assignments), in a fresh test database,
+# and measures POST /Users and PATCH /Users throughput. It is a Go
+# benchmark, not a `waymark bench` job: the harness works on a copy of the
+# shared statewide dataset and stops the server before its jobs, while
+# provisioning needs a live server and a subtree of its own.
+SCIM_BENCH_USERS ?= 50000
+bench-scim: need-test
+	@set -e; admin=$$(scripts/dev-db.sh postgres); \
+	TEST_DATABASE_URL=$$admin $(GO) test -count=1 -run '^$$' -bench 'SCIMCreateUser|SCIMPatchUser' -benchtime 2000x ./internal/scim; \
+	TEST_DATABASE_URL=$$admin SCIM_BENCH_USERS=$(SCIM_BENCH_USERS) $(GO) test -count=1 -timeout 60m -run '^$$' -bench SCIMProvision -benchtime 1x ./internal/scim
 
 # bench-smoke runs the same path on a tiny dataset in about a minute, so the
 # benchmark never rots. It fails when the harness breaks, not when a speed

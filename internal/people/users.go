@@ -172,6 +172,28 @@ func (s *Service) SetRoles(ctx context.Context, actor, id int64, roles []string)
 // in the audit log and, when job roles, organization or active state
 // changed, calls OnPeopleChanged — all in tx.
 func (s *Service) applyChange(ctx context.Context, tx *sqlx.Tx, actor int64, before *Person, after Person, passwordHash string) (int64, error) {
+	id, hook, err := s.writeChange(ctx, tx, auditActor{id: actor}, before, after, passwordHash)
+	if err != nil {
+		return 0, err
+	}
+	if hook {
+		if err := s.peopleChanged(ctx, tx, []int64{id}); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// auditActor is who made a change: a person (id) or, with id 0, a named
+// machine client (label), or the system (neither).
+type auditActor struct {
+	id    int64
+	label string
+}
+
+// writeChange writes a change and its audit entry (applyChange without the
+// hook) and reports whether OnPeopleChanged must see the person.
+func (s *Service) writeChange(ctx context.Context, tx *sqlx.Tx, by auditActor, before *Person, after Person, passwordHash string) (int64, bool, error) {
 	row := store.NewUser{OrgID: after.OrgID, Email: after.Email, Name: after.Name, PasswordHash: passwordHash,
 		IsAdmin: after.IsAdmin, IsFacilitator: after.IsFacilitator}
 	action := "user.update"
@@ -179,44 +201,41 @@ func (s *Service) applyChange(ctx context.Context, tx *sqlx.Tx, actor int64, bef
 	if before == nil {
 		action = "user.create"
 		if after.ID, err = s.users.CreateTx(ctx, tx, row); err != nil {
-			return 0, emailTaken(err)
+			return 0, false, emailTaken(err)
 		}
 		after.Active = true
 	} else if before.Email != after.Email || before.Name != after.Name || before.OrgID != after.OrgID ||
 		before.IsAdmin != after.IsAdmin || before.IsFacilitator != after.IsFacilitator {
 		if err := s.users.UpdateTx(ctx, tx, after.ID, row); err != nil {
-			return 0, emailTaken(err)
+			return 0, false, emailTaken(err)
 		}
 	}
-	if before == nil || !slices.Equal(before.Roles, after.Roles) {
+	// A new person's empty lists need no write.
+	if (before == nil && len(after.Roles) > 0) || (before != nil && !slices.Equal(before.Roles, after.Roles)) {
 		if err := s.users.SetRolesTx(ctx, tx, after.ID, after.Roles); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
-	if before == nil || !slices.Equal(before.ScopeIDs, after.ScopeIDs) {
+	if (before == nil && len(after.ScopeIDs) > 0) || (before != nil && !slices.Equal(before.ScopeIDs, after.ScopeIDs)) {
 		if err := s.users.SetScopesTx(ctx, tx, after.ID, after.ScopeIDs); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
 	if before != nil && before.Active != after.Active {
 		if action, err = s.writeActive(ctx, tx, after); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
 	var beforeRec any
 	if before != nil {
 		beforeRec = before
 	}
-	if err := store.Audit(ctx, tx, store.AuditEntry{ActorID: actorRef(actor), Action: action, Entity: "user",
+	if err := store.Audit(ctx, tx, store.AuditEntry{ActorID: actorRef(by.id), ActorLabel: by.label, Action: action, Entity: "user",
 		EntityID: fmt.Sprint(after.ID), OrgID: &after.OrgID, Before: beforeRec, After: after}); err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	if before == nil || before.OrgID != after.OrgID || before.Active != after.Active || !slices.Equal(before.Roles, after.Roles) {
-		if err := s.peopleChanged(ctx, tx, []int64{after.ID}); err != nil {
-			return 0, err
-		}
-	}
-	return after.ID, nil
+	hook := before == nil || before.OrgID != after.OrgID || before.Active != after.Active || !slices.Equal(before.Roles, after.Roles)
+	return after.ID, hook, nil
 }
 
 // writeActive stores a change of active state; deactivation ends the
@@ -235,12 +254,18 @@ func (s *Service) writeActive(ctx context.Context, tx *sqlx.Tx, p Person) (strin
 	return "user.deactivate", s.tokens.RetireTx(ctx, tx, p.ID, "", now)
 }
 
+// emailTaken turns a taken address into the field problem the forms show;
+// it is store.ErrConflict too, for callers that answer with a status.
 func emailTaken(err error) error {
 	if errors.Is(err, store.ErrConflict) {
-		return validate.Errors{"email": "Another account already uses this email address."}
+		return takenError{validate.Errors{"email": "Another account already uses this email address."}}
 	}
 	return err
 }
+
+type takenError struct{ validate.Errors }
+
+func (e takenError) Unwrap() []error { return []error{e.Errors, store.ErrConflict} }
 
 // validateUser checks the form against the database and returns the person
 // as they will be after the change.

@@ -12,13 +12,16 @@ import (
 
 // AuditEntry is one administrative change: who, what, before and after.
 type AuditEntry struct {
-	ActorID  *int64
-	Action   string // e.g. "user.update"
-	Entity   string // e.g. "user"
-	EntityID string
-	OrgID    *int64
-	Before   any
-	After    any
+	ActorID *int64
+	// ActorLabel names a machine actor (a SCIM provisioning client) when
+	// no person made the change.
+	ActorLabel string
+	Action     string // e.g. "user.update"
+	Entity     string // e.g. "user"
+	EntityID   string
+	OrgID      *int64
+	Before     any
+	After      any
 }
 
 // Audit appends to the audit log inside the caller's transaction, so a
@@ -32,8 +35,8 @@ func Audit(ctx context.Context, q sqlx.ExecerContext, e AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO audit_log (actor_id, action, entity, entity_id, org_id, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ActorID, e.Action, e.Entity, e.EntityID, e.OrgID, before, after)
+	_, err = q.ExecContext(ctx, `INSERT INTO audit_log (actor_id, actor_label, action, entity, entity_id, org_id, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.ActorID, e.ActorLabel, e.Action, e.Entity, e.EntityID, e.OrgID, before, after)
 	if err != nil {
 		return fmt.Errorf("store: audit %s: %w", e.Action, err)
 	}
@@ -101,7 +104,7 @@ func ListAudit(ctx context.Context, q sqlx.QueryerContext, f AuditFilter) ([]Aud
 		f.Limit = 50
 	}
 	var out []AuditRecord
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT a.id, a.at, a.actor_id, COALESCE(u.name, '') AS actor_name,
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT a.id, a.at, a.actor_id, COALESCE(u.name, a.actor_label) AS actor_name,
 			COALESCE(u.email, '') AS actor_email, a.action, a.entity, a.entity_id, a.org_id,
 			COALESCE(o.code, '') AS org_code, COALESCE(o.name, '') AS org_name, a.before, a.after
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id LEFT JOIN organizations o ON o.id = a.org_id

@@ -345,3 +345,19 @@ func (s *Orgs) InSubtreeTx(ctx context.Context, q sqlx.QueryerContext, orgID, ro
 	}
 	return ok, nil
 }
+
+// InSubtreeOfTx returns which of the organizations lie in root's subtree
+// (root included), as the transaction sees the tree.
+func (s *Orgs) InSubtreeOfTx(ctx context.Context, q sqlx.QueryerContext, orgIDs []int64, root int64) (map[int64]bool, error) {
+	var in []int64
+	err := sqlx.SelectContext(ctx, q, &in, `SELECT descendant_id FROM org_closure WHERE ancestor_id = $2 AND descendant_id = ANY($1)`,
+		int64Array(orgIDs), root)
+	if err != nil {
+		return nil, fmt.Errorf("store: in subtree: %w", err)
+	}
+	out := make(map[int64]bool, len(in))
+	for _, id := range in {
+		out[id] = true
+	}
+	return out, nil
+}

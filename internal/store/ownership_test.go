@@ -30,6 +30,8 @@ func tableOwner(name string) string {
 		return "internal/sso"
 	case name == "email_outbox", strings.HasPrefix(name, "mail_"):
 		return "internal/mail"
+	case strings.HasPrefix(name, "scim_"):
+		return "internal/scim"
 	}
 	return "internal/store"
 }
@@ -74,6 +76,13 @@ var readOnly = map[string]map[string]string{
 		"organizations":   "the class report names each class's school and district in its one statement over every class in scope",
 		"courses":         "the class report names each class's curriculum in the same statement",
 		"course_versions": "the class report reads each curriculum's lesson count in the same statement",
+	},
+	"internal/scim/users_sql.go": {
+		"users":         "a SCIM list filters and pages the people of the client's subtree with the client's identity of each, in one query",
+		"organizations": "each User carries its organization's code (the enterprise department), read with the page",
+	},
+	"internal/scim/groups_sql.go": {
+		"users": "a Group lists its members with their names, in one query",
 	},
 	"internal/store/remind_digest.go": {
 		"mail_subscriptions": "the weekly digest picks the managers on the list, and their unsubscribe tokens, with its scope counts",

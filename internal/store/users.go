@@ -330,3 +330,40 @@ func (s *Users) ByIDTx(ctx context.Context, q sqlx.QueryerContext, id int64) (Us
 	}
 	return u, nil
 }
+
+// ByIDsForUpdateTx locks and reads the users with the given ids, in id
+// order (so that concurrent batches lock in one order).
+func (s *Users) ByIDsForUpdateTx(ctx context.Context, tx *sqlx.Tx, ids []int64) ([]User, error) {
+	var out []User
+	err := tx.SelectContext(ctx, &out, `SELECT `+userColumns+` FROM users u WHERE u.id = ANY($1) ORDER BY u.id FOR UPDATE`, pq.Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: lock users: %w", err)
+	}
+	return out, nil
+}
+
+// RolesOfTx returns the job-role codes of each of the users, in order.
+func (s *Users) RolesOfTx(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64][]string, error) {
+	return byUser[string](ctx, q, `SELECT user_id, role_code AS v FROM user_roles WHERE user_id = ANY($1) ORDER BY user_id, role_code`, ids)
+}
+
+// ScopeOrgsOfTx returns the scope organizations of each of the users.
+func (s *Users) ScopeOrgsOfTx(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64][]int64, error) {
+	return byUser[int64](ctx, q, `SELECT user_id, org_id AS v FROM manager_scopes WHERE user_id = ANY($1) ORDER BY user_id, org_id`, ids)
+}
+
+// byUser runs a query of (user_id, v) rows for the users and groups v by user.
+func byUser[T any](ctx context.Context, q sqlx.QueryerContext, query string, ids []int64) (map[int64][]T, error) {
+	var rows []struct {
+		UserID int64 `db:"user_id"`
+		V      T     `db:"v"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, query, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("store: by user: %w", err)
+	}
+	out := make(map[int64][]T, len(ids))
+	for _, r := range rows {
+		out[r.UserID] = append(out[r.UserID], r.V)
+	}
+	return out, nil
+}

@@ -39,3 +39,13 @@ var csrfExempt []func(path string) bool
 
 // addCSRFExempt exempts the POST paths match accepts from checkCSRF.
 func addCSRFExempt(match func(path string) bool) { csrfExempt = append(csrfExempt, match) }
+
+// bearerArea is an Area with a machine API under a path prefix, called
+// with a bearer token instead of a session (SCIM at /scim/v2). Its
+// requests that carry a bearer token and no cookie skip loadViewer and the
+// session CSRF check (machineRequest); the area's own middleware
+// authenticates them.
+type bearerArea interface {
+	Area
+	bearerPrefix() string
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/waymark/waymark/internal/mail"
+	"github.com/waymark/waymark/internal/store"
 )
 
 type adminMailPage struct {

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/waymark/waymark/internal/scim"
 	"github.com/waymark/waymark/internal/store"
 )
 
@@ -89,6 +90,37 @@ func formText(c *fiber.Ctx, key string) string {
 	return strings.TrimSpace(utils.CopyString(c.FormValue(key)))
 }
 
+// formInt reads an optional whole-number form field (0 when empty); bad
+// reports one that is not a number.
+func formInt(c *fiber.Ctx, key string) (n int, bad bool) {
+	raw := strings.TrimSpace(c.FormValue(key))
+	if raw == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(raw)
+	return n, err != nil
+}
+
+// paramText reads a route parameter as sent (a SCIM resource id, which
+// the SCIM service itself checks).
+func paramText(c *fiber.Ctx, name string) string { return utils.CopyString(c.Params(name)) }
+
+// bearerToken reads the token of an "Authorization: Bearer …" header.
+func bearerToken(c *fiber.Ctx) (string, bool) {
+	scheme, token, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return "", false
+	}
+	return utils.CopyString(strings.TrimSpace(token)), true
+}
+
+// scimListQuery reads a SCIM list request's query (RFC 7644 §3.4.2).
+func scimListQuery(c *fiber.Ctx) scim.ListQuery {
+	q := func(k string) string { return utils.CopyString(c.Query(k)) }
+	return scim.ListQuery{Filter: q("filter"), StartIndex: q("startIndex"), Count: q("count"),
+		ExcludedAttributes: q("excludedAttributes")}
+}
+
 // formValue reads a form field as typed (passwords, tokens, choices).
 func formValue(c *fiber.Ctx, key string) string { return utils.CopyString(c.FormValue(key)) }
 
@@ -143,7 +175,8 @@ func formIDs(c *fiber.Ctx, key string) ([]int64, error) {
 	return out, nil
 }
 
-// formID reads an optional positive id from a form field (0 when empty).
-func formID(c *fiber.Ctx, key string) (int64, error) {
-	return optionalID(c.FormValue(key), "The form had a malformed "+key+". Go back and try again.")
+// queryValues is the whole query string, parsed (for handing a request's
+// parameters on, as a SAML or OpenID response's are).
+func queryValues(c *fiber.Ctx) (url.Values, error) {
+	return url.ParseQuery(string(c.Request().URI().QueryString()))
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/waymark/waymark/internal/prevention"
 	"github.com/waymark/waymark/internal/remind"
 	"github.com/waymark/waymark/internal/report"
+	"github.com/waymark/waymark/internal/scim"
 	"github.com/waymark/waymark/internal/sso"
 	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/web"
@@ -80,6 +81,9 @@ func New(ctx context.Context, b Base) (web.Deps, error) {
 	if err != nil {
 		return web.Deps{}, err
 	}
+	// SCIM provisioning changes people only through ppl, so its changes
+	// reconcile assignments like every other.
+	provisioning := scim.New(db, st, ppl, scim.Options{BaseURL: cfg.BaseURL.String(), Now: now})
 	return web.Deps{Config: cfg, DB: db, Log: b.Log, Catalog: b.Catalog, Roles: b.Roles, Now: now,
 		Stores: st, Mail: mailer, Auth: &auth.Service{Users: st.Users, Sessions: st.Sessions, Now: now, Federation: signOn},
 		People:   ppl,
@@ -87,7 +91,7 @@ func New(ctx context.Context, b Base) (web.Deps, error) {
 		Reports:    report.New(db, report.Options{Location: cfg.Location, Now: now, Mail: mailer}),
 		Prevention: prevention.New(db, b.Catalog, prevention.Options{Now: now}),
 		Outbox:     &mail.Outbox{DB: db, Now: now}, Lists: &mail.Lists{DB: db, Now: now},
-		Areas: []web.Area{web.NewSSOArea(signOn)}}, nil
+		Areas: []web.Area{web.NewSSOArea(signOn), web.NewSCIMArea(provisioning)}}, nil
 }
 
 // Mail is the email renderer: one per process (New builds it for the
