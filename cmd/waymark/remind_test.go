@@ -12,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/mail/mailtest"
+	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/internal/wiring"
@@ -28,9 +30,9 @@ func daytimeTZ() string {
 // `waymark remind` sweeps and sends once: with no SMTP_URL the reminder
 // lands as an .eml file in MAIL_DIR; a second run sends nothing new.
 func TestRemindCommandSweepsAndSendsOnce(t *testing.T) {
-	db := testdb.DB(t)
+	db, url := ownDB(t)
 	dir := t.TempDir()
-	t.Setenv("DATABASE_URL", testdb.URL(t))
+	t.Setenv("DATABASE_URL", url)
 	t.Setenv("MAIL_DIR", dir)
 	t.Setenv("SMTP_URL", "")
 	t.Setenv("TZ", daytimeTZ())
@@ -112,9 +114,9 @@ func TestStartRemindersRunsAndStops(t *testing.T) {
 // everything due was sent, 0 when some was and the rest retries on its own,
 // 1 with a one-line reason when nothing due could be sent.
 func TestRemindExitCodes(t *testing.T) {
-	db := testdb.DB(t)
+	db, url := ownDB(t)
 	srv := mailtest.Start(t, mailtest.Options{})
-	t.Setenv("DATABASE_URL", testdb.URL(t))
+	t.Setenv("DATABASE_URL", url)
 	t.Setenv("SMTP_URL", srv.URL().String())
 	t.Setenv("TZ", daytimeTZ())
 	t.Cleanup(func() {
@@ -155,4 +157,18 @@ func TestRemindExitCodes(t *testing.T) {
 	if code, _, errOut := remind(); code != 1 || !strings.Contains(errOut, "treated as down") {
 		t.Fatalf("a run while the circuit is open: exit %d %s", code, errOut)
 	}
+}
+
+// ownDB is a fresh database for a test that counts every reminder due: the
+// package's shared one holds the demo's year of reminders once the import
+// tests have seeded it.
+func ownDB(t *testing.T) (*sqlx.DB, string) {
+	t.Helper()
+	url := testdb.Fresh(t)
+	db, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, url
 }

@@ -26,6 +26,8 @@ var knownAdminSections = map[string]adminSection{
 	"/admin/mail":         {Title: "Outgoing email", About: "The email queue: what is waiting, what could not be sent.", order: 7},
 	"/admin/audit":        {Title: "Audit log", About: "Every administrative change: who, when, what, before and after.", order: 8},
 	"/admin/reports":      {Title: "Statewide completion report", About: "Completion, on-time, overdue and expiring figures for the whole state, by organization, county, type, course and job role, with the people behind each figure.", order: 9},
+	"/admin/sso":          {Title: "Agency sign-in", About: "Connect an agency's identity provider (OpenID Connect or SAML), approve its email domains, map its claims to organizations and job roles, and turn password sign-in off for its people.", order: 10},
+	"/admin/scim":         {Title: "Provisioning (SCIM)", About: "Provisioning clients for agencies' identity providers, each limited to an organization subtree, and the groups that map to job roles.", order: 11},
 }
 
 // handleAdminHome links every administration page.
