@@ -53,7 +53,7 @@ func testAdminImportsARoster(t *testing.T, e *env) {
 
 	// The bad row: listed with its line; nothing is written.
 	p.do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{bad}))
-	if got := p.submit(`main form button[value=apply]`); got != 422 {
+	if got := p.submit(`main form button[value=check]`); got != 422 {
 		t.Errorf("a roster with a bad row: status %d, want 422", got)
 	}
 	rows := eval[[][]string](p, `[...document.querySelectorAll("main .import-result tbody tr")].map(r => [...r.cells].map(c => c.textContent.trim()))`)
@@ -76,8 +76,8 @@ func testAdminImportsARoster(t *testing.T, e *env) {
 	if n := countUsers(t, e, ana, ben); n != 0 {
 		t.Errorf("the dry run wrote %d people", n)
 	}
-	p.do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{good}))
-	p.submit(`main form button[value=apply]`)
+	// Import applies the file that was checked, without uploading it again.
+	p.submit(`main form:has(input[name=pending]) button[type=submit]`)
 	if !strings.HasPrefix(p.path(), "/admin/users") {
 		t.Fatalf("the import went to %s:\n%s", p.path(), p.mainText())
 	}
