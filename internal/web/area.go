@@ -30,22 +30,14 @@ func addPages(rows map[string]any) {
 	}
 }
 
-// csrfExempt holds the POST routes an area takes without a CSRF token,
-// each matched by path: a SAML identity provider posts its signed response
-// from another site, so the response's signature and its binding to this
-// browser's sign-in stand in for the token. An area adds its rows from its
-// file's init function (addCSRFExempt); checkCSRF consults them.
-var csrfExempt []func(path string) bool
-
-// addCSRFExempt exempts the POST paths match accepts from checkCSRF.
-func addCSRFExempt(match func(path string) bool) { csrfExempt = append(csrfExempt, match) }
-
-// bearerArea is an Area with a machine API under a path prefix, called
-// with a bearer token instead of a session (SCIM at /scim/v2). Its
-// requests that carry a bearer token and no cookie skip loadViewer and the
-// session CSRF check (machineRequest); the area's own middleware
-// authenticates them.
-type bearerArea interface {
+// ownCredentialArea is an Area some of whose state-changing requests carry
+// their own credential in place of the session's CSRF token: a SAML
+// identity provider's signed response posted from its own site (sso), a
+// provisioning client's bearer token (scim). checkCSRF lets a request
+// through when its area says so, and loadViewer skips such a request that
+// brings no cookie at all (there is no session to load, and a machine
+// needs no CSRF cookie). The area's own handler checks the credential.
+type ownCredentialArea interface {
 	Area
-	bearerPrefix() string
+	ownCredential(c *fiber.Ctx) bool
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,11 +24,15 @@ func NewSCIMArea(svc *scim.Service) Area { return &scimArea{svc: svc} }
 
 func (s *scimArea) init(a *App) error { s.app = a; return nil }
 
-// scimPrefix is where the SCIM API lives; requests to it that carry a
-// bearer token and no cookie skip the session CSRF check (bearerPrefix).
+// scimPrefix is where the SCIM API lives.
 const scimPrefix = "/scim/v2"
 
-func (s *scimArea) bearerPrefix() string { return scimPrefix }
+// ownCredential: a call to the API with a bearer token and no cookie is a
+// provisioning client's, checked by authenticate instead of the CSRF token.
+func (s *scimArea) ownCredential(c *fiber.Ctx) bool {
+	path := strings.ToLower(c.Path())
+	return (path == scimPrefix || strings.HasPrefix(path, scimPrefix+"/")) && bearerWithoutCookies(c)
+}
 
 func (s *scimArea) routes(app fiber.Router, g groups) {
 	api := app.Group(scimPrefix, s.authenticate)

@@ -43,11 +43,14 @@ func init() {
 		"sso_failed":     nil,
 		"sso_continue":   ssoContinuePage{},
 	})
-	// The SAML response is posted by the identity provider's page, from
-	// its own site: no CSRF token can come with it. Its signature, the
-	// relay state bound to this browser's flow cookie and the assertion-id
-	// replay table protect it instead.
-	addCSRFExempt(acsPath.MatchString)
+}
+
+// ownCredential: the SAML response is posted by the identity provider's
+// page, from its own site, so no CSRF token can come with it. Its
+// signature, the relay state bound to this browser's flow cookie and the
+// assertion-id replay table protect it instead.
+func (s *ssoArea) ownCredential(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodPost && acsPath.MatchString(c.Path())
 }
 
 func (s *ssoArea) init(a *App) error { s.app = a; return nil }

@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -25,7 +24,7 @@ func (a *App) sessionCookie() string {
 // get a CSRF token in a cookie of their own (double submit) so that sign-in
 // and other public forms are protected too.
 func (a *App) loadViewer(c *fiber.Ctx) error {
-	if a.machineRequest(c) {
+	if !hasCookies(c) && a.ownCredential(c) {
 		return c.Next() // no session, and no CSRF cookie to hand a machine
 	}
 	token := c.Cookies(a.sessionCookie())
@@ -76,12 +75,7 @@ func (a *App) checkCSRF(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	for _, exempt := range csrfExempt {
-		if exempt(c.Path()) {
-			return c.Next()
-		}
-	}
-	if a.machineRequest(c) {
+	if a.ownCredential(c) {
 		return c.Next()
 	}
 	sent := c.FormValue("csrf")
@@ -95,31 +89,33 @@ func (a *App) checkCSRF(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// machineRequest reports whether the request is a machine client's call to
-// an area's bearer-token API (bearerArea: SCIM at /scim/v2): it carries an
-// "Authorization: Bearer" header and no cookie at all. CSRF rides on the
-// credentials a browser adds by itself, which are cookies; a browser never
-// adds an Authorization header to a cross-site request, and a request
-// without a cookie has no session to ride on. So the session check has
-// nothing to protect there, and the area's token check decides. A request
-// with any cookie keeps the CSRF check, bearer header or not, so a signed-in
-// browser's forged POST to /scim/v2 is refused (TestSCIMSkipsCSRFOnlyForBearerWithoutCookies).
-func (a *App) machineRequest(c *fiber.Ctx) bool {
-	if len(c.Request().Header.Peek(fiber.HeaderCookie)) > 0 {
-		return false
-	}
-	if _, ok := bearerToken(c); !ok {
-		return false
-	}
-	path := strings.ToLower(c.Path())
+// ownCredential reports whether an area takes this request on a credential
+// of its own instead of the CSRF token (ownCredentialArea).
+func (a *App) ownCredential(c *fiber.Ctx) bool {
 	for _, ar := range a.areas {
-		if b, ok := ar.(bearerArea); ok {
-			if p := b.bearerPrefix(); path == p || strings.HasPrefix(path, p+"/") {
-				return true
-			}
+		if o, ok := ar.(ownCredentialArea); ok && o.ownCredential(c) {
+			return true
 		}
 	}
 	return false
+}
+
+// hasCookies reports whether the request carries any cookie.
+func hasCookies(c *fiber.Ctx) bool { return len(c.Request().Header.Peek(fiber.HeaderCookie)) > 0 }
+
+// bearerWithoutCookies reports whether the request is a machine client's
+// call: an "Authorization: Bearer" header and no cookie at all. CSRF rides
+// on the credentials a browser adds by itself, which are cookies; a
+// browser never adds an Authorization header to a cross-site request, and
+// a request without a cookie has no session to ride on. A request with any
+// cookie keeps the CSRF check, bearer header or not, so a signed-in
+// browser's forged POST is refused (TestSCIMSkipsCSRFOnlyForBearerWithoutCookies).
+func bearerWithoutCookies(c *fiber.Ctx) bool {
+	if hasCookies(c) {
+		return false
+	}
+	_, ok := bearerToken(c)
+	return ok
 }
 
 // requireUser sends anonymous visitors to sign in.
