@@ -2,7 +2,6 @@ package learning_test
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -49,10 +48,7 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := testdb.DB(t)
 	ctx := context.Background()
-	cat, err := catalog.Load(os.DirFS("../catalog/testdata/good"), map[string]bool{"teacher": true, "prevention-facilitator": true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := testfix.SampleCatalog(t)
 	if err := store.UpsertRoles(ctx, db, []store.JobRole{{Code: "teacher", Name: "Teacher", Sector: "schools"},
 		{Code: "prevention-facilitator", Name: "Prevention facilitator", Sector: "schools"},
 		{Code: learning.CaseworkerRole, Name: "Victim-witness advocate", Sector: "justice"}}); err != nil {

@@ -8,16 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/scim"
-	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/internal/web"
@@ -25,11 +22,6 @@ import (
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
-
-var testRoles = []store.JobRole{
-	{Code: "teacher", Name: "Teacher", Sector: "schools"},
-	{Code: "prevention-facilitator", Name: "Prevention facilitator", Sector: "schools"},
-}
 
 // server is the whole app, wired as `waymark serve` wires it, on a real
 // HTTP listener, with an organization tree: a district the client may
@@ -57,17 +49,8 @@ func newServer(t testing.TB) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := catalog.Load(os.DirFS("../catalog/testdata/good"), map[string]bool{"teacher": true, "prevention-facilitator": true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.UpsertRoles(ctx, db, testRoles); err != nil {
-		t.Fatal(err)
-	}
 	st := testfix.Stores(t, db)
-	if _, err := catalog.Sync(ctx, st.Courses, cat); err != nil {
-		t.Fatal(err)
-	}
+	cat := testfix.Sample(t, db, st)
 	// The matrix: a teacher must take sample-course, a facilitator sample-prep.
 	if _, err := db.Exec(`INSERT INTO requirements (role_code, course_id, due_days)
 		SELECT r.role, c.id, 30 FROM (VALUES ('teacher', 'sample-course'), ('prevention-facilitator', 'sample-prep')) r (role, slug)
@@ -75,7 +58,7 @@ func newServer(t testing.TB) *server {
 		t.Fatal(err)
 	}
 	deps, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Stores: st, Catalog: cat, Roles: testRoles})
+		Stores: st, Catalog: cat, Roles: testfix.SampleRoles})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package seed_test
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -10,6 +9,7 @@ import (
 	"github.com/waymark/waymark/courses"
 	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/seed"
+	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/seeds"
 )
 
@@ -72,10 +72,7 @@ func TestShippedMatrix(t *testing.T) {
 }
 
 func TestRequirementErrorsNameTheLine(t *testing.T) {
-	cat, err := catalog.Load(os.DirFS("../catalog/testdata/good"), map[string]bool{"teacher": true, "prevention-facilitator": true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := testfix.SampleCatalog(t)
 	roles := map[string]bool{"teacher": true, "prevention-facilitator": true}
 	tests := []struct {
 		name, yaml string

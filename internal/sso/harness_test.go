@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -24,11 +23,9 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/waymark/waymark/internal/auth"
-	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/people"
 	"github.com/waymark/waymark/internal/sso"
-	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/internal/web"
@@ -36,11 +33,6 @@ import (
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
-
-var testRoles = []store.JobRole{
-	{Code: "teacher", Name: "Teacher", Sector: "schools"},
-	{Code: "prevention-facilitator", Name: "Prevention facilitator", Sector: "schools"},
-}
 
 // waymark is the whole app as `waymark serve` builds it (internal/wiring),
 // on a real listener, over the package database.
@@ -74,25 +66,16 @@ func newWaymark(t testing.TB) *waymark {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := catalog.Load(os.DirFS("../catalog/testdata/good"), map[string]bool{"teacher": true, "prevention-facilitator": true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	if err := store.UpsertRoles(ctx, db, testRoles); err != nil {
-		t.Fatal(err)
-	}
 	st := testfix.Stores(t, db)
-	if _, err := catalog.Sync(ctx, st.Courses, cat); err != nil {
-		t.Fatal(err)
-	}
+	cat := testfix.Sample(t, db, st)
 	if _, err := db.Exec(`INSERT INTO requirements (role_code, course_id, due_days)
 		SELECT 'teacher', id, 30 FROM courses WHERE slug = 'sample-course' ON CONFLICT DO NOTHING`); err != nil {
 		t.Fatal(err)
 	}
 	logs := &strings.Builder{}
 	deps, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(logs, nil)),
-		Stores: st, Catalog: cat, Roles: testRoles})
+		Stores: st, Catalog: cat, Roles: testfix.SampleRoles})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,10 +3,8 @@ package web_test
 import (
 	"context"
 	"net/url"
-	"os"
 	"testing"
 
-	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/learning"
 	"github.com/waymark/waymark/internal/testfix"
 )
@@ -22,10 +20,7 @@ func learningAccessRoutes() []accessRoute {
 	var attemptID int64
 	setup := func(t *testing.T, f *accessFixture) {
 		ctx := context.Background()
-		cat, err := catalog.Load(os.DirFS("../catalog/testdata/good"), map[string]bool{"teacher": true, "prevention-facilitator": true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		cat := testfix.SampleCatalog(t)
 		svc, err := learning.New(ctx, f.DB, testfix.Stores(t, f.DB), cat, learning.Options{})
 		if err != nil {
 			t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,9 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jmoiron/sqlx"
 
-	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/config"
-	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/internal/web"
@@ -24,11 +21,6 @@ import (
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
-
-var testRoles = []store.JobRole{
-	{Code: "teacher", Name: "Teacher", Sector: "schools"},
-	{Code: "prevention-facilitator", Name: "Prevention facilitator", Sector: "schools"},
-}
 
 // newApp builds the real app over the package database and the test catalog.
 func newApp(t testing.TB) *fiber.App { t.Helper(); return newAppAt(t, time.Now) }
@@ -63,20 +55,11 @@ func newAppOnWith(t testing.TB, db *sqlx.DB, dbURL string, now func() time.Time,
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := catalog.Load(os.DirFS("../catalog/testdata/good"), map[string]bool{"teacher": true, "prevention-facilitator": true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	if err := store.UpsertRoles(ctx, db, testRoles); err != nil {
-		t.Fatal(err)
-	}
 	st := testfix.Stores(t, db)
-	if _, err := catalog.Sync(ctx, st.Courses, cat); err != nil {
-		t.Fatal(err)
-	}
+	cat := testfix.Sample(t, db, st)
 	deps, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Stores: st, Catalog: cat, Roles: testRoles, Now: now})
+		Stores: st, Catalog: cat, Roles: testfix.SampleRoles, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

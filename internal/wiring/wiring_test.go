@@ -4,13 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"testing"
 
-	"github.com/waymark/waymark/internal/catalog"
 	"github.com/waymark/waymark/internal/config"
 	"github.com/waymark/waymark/internal/learning"
-	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
 	"github.com/waymark/waymark/internal/web"
@@ -30,21 +27,10 @@ func TestNewSetsTheHooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roles := []store.JobRole{{Code: "teacher", Name: "Teacher", Sector: "schools"},
-		{Code: "prevention-facilitator", Name: "Prevention facilitator", Sector: "schools"}}
-	cat, err := catalog.Load(os.DirFS("../catalog/testdata/good"), map[string]bool{"teacher": true, "prevention-facilitator": true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.UpsertRoles(ctx, db, roles); err != nil {
-		t.Fatal(err)
-	}
 	st := testfix.Stores(t, db)
-	if _, err := catalog.Sync(ctx, st.Courses, cat); err != nil {
-		t.Fatal(err)
-	}
+	cat := testfix.Sample(t, db, st)
 	d, err := wiring.New(ctx, wiring.Base{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Stores: st, Catalog: cat, Roles: roles})
+		Stores: st, Catalog: cat, Roles: testfix.SampleRoles})
 	if err != nil {
 		t.Fatal(err)
 	}
