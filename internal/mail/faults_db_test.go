@@ -11,9 +11,7 @@ import (
 
 	"github.com/waymark/waymark/internal/mail"
 	"github.com/waymark/waymark/internal/mail/mailtest"
-	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
-	"github.com/waymark/waymark/migrations"
 )
 
 // countingHandler counts the sender's "database unreachable" warnings.
@@ -36,15 +34,8 @@ func (h countingHandler) Handle(ctx context.Context, r slog.Record) error {
 // is sent twice.
 func TestDatabaseRestartMidPass(t *testing.T) {
 	cl := testdb.NewCluster(t)
+	db := cl.Migrated()
 	ctx := context.Background()
-	db, err := store.Open(ctx, cl.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := store.Migrate(ctx, db, migrations.FS); err != nil {
-		t.Fatal(err)
-	}
 	c := newClock(noon)
 	srv := mailtest.Start(t, mailtest.Options{})
 	srv.Delay(30 * time.Millisecond)

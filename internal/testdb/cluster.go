@@ -1,6 +1,7 @@
 package testdb
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -10,6 +11,10 @@ import (
 	"sort"
 	"strconv"
 	"testing"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/waymark/waymark/internal/store"
+	"github.com/waymark/waymark/migrations"
 )
 
 // Cluster is a private PostgreSQL server a test starts, restarts and stops
@@ -58,6 +63,23 @@ func NewCluster(t testing.TB) *Cluster {
 	t.Cleanup(func() { c.pgctl("stop", "-m", "immediate") })
 	c.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", c.port)
 	return c
+}
+
+// Migrated opens the cluster's database with the pool settings of
+// `waymark serve`, applies the migrations and closes the pool when the
+// test ends.
+func (c *Cluster) Migrated() *sqlx.DB {
+	c.t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, c.URL)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() { db.Close() })
+	if _, err := store.Migrate(ctx, db, migrations.FS); err != nil {
+		c.t.Fatal(err)
+	}
+	return db
 }
 
 // Start starts the server and waits until it accepts connections.

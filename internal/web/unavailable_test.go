@@ -1,16 +1,13 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/waymark/waymark/internal/store"
 	"github.com/waymark/waymark/internal/testdb"
 	"github.com/waymark/waymark/internal/testfix"
-	"github.com/waymark/waymark/migrations"
 )
 
 // While PostgreSQL is down (a private cluster, stopped), a signed-in page
@@ -18,15 +15,7 @@ import (
 // everything answers again once the server is back.
 func TestDatabaseDownAnswers503(t *testing.T) {
 	cl := testdb.NewCluster(t)
-	ctx := context.Background()
-	db, err := store.Open(ctx, cl.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := store.Migrate(ctx, db, migrations.FS); err != nil {
-		t.Fatal(err)
-	}
+	db := cl.Migrated()
 	app := newAppOn(t, db, cl.URL, time.Now)
 	org := testfix.Org(t, db, "Police department", "police_department", "Suffolk", 0)
 	_, email := testfix.User(t, db, org, testfix.UserSpec{Name: "Officer Down", Roles: []string{"teacher"}})
