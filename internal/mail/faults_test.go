@@ -40,6 +40,16 @@ func (f figures) log(t *testing.T, name, extra string) {
 	t.Logf("FIGURES %s: expected %d, received %d, lost %d, duplicated %d%s", name, f.Expected, f.Received, f.Lost, f.Duplicated, extra)
 }
 
+// exactlyOnce fails the test unless every message arrived once, then logs
+// the figures.
+func (f figures) exactlyOnce(t *testing.T, name, extra string) {
+	t.Helper()
+	if f.Lost != 0 || f.Duplicated != 0 {
+		t.Fatalf("%s: %+v", name, f)
+	}
+	f.log(t, name, extra)
+}
+
 func queueN(t *testing.T, db *sqlx.DB, c *clock, prefix string, n int) {
 	t.Helper()
 	for i := range n {
@@ -144,9 +154,7 @@ func Test421OpensTheCircuit(t *testing.T) {
 	if res := pass(t, s); res.Sent != 5 {
 		t.Fatalf("after the wait: %+v", res)
 	}
-	if f := tally(srv, "closing", 5); f.Lost != 0 || f.Duplicated != 0 {
-		t.Fatalf("%+v", f)
-	}
+	tally(srv, "closing", 5).exactlyOnce(t, "421 for one message", "")
 }
 
 // A server that accepts the connection, answers EHLO and then says nothing
@@ -177,11 +185,7 @@ func TestHangAfterEHLOTimesOut(t *testing.T) {
 	if res := pass(t, s); res.Sent != 3 {
 		t.Fatalf("after the server recovered: %+v", res)
 	}
-	f := tally(srv, "hang", 3)
-	if f.Lost != 0 || f.Duplicated != 0 {
-		t.Fatalf("%+v", f)
-	}
-	f.log(t, "hang after EHLO", fmt.Sprintf(", the pass gave up after %v (timeout 300ms)", took.Round(10*time.Millisecond)))
+	tally(srv, "hang", 3).exactlyOnce(t, "hang after EHLO", fmt.Sprintf(", the pass gave up after %v (timeout 300ms)", took.Round(10*time.Millisecond)))
 }
 
 // A connection cut after the message was sent, before the server's reply:
@@ -206,11 +210,7 @@ func TestCutBeforeReplyIsNotResentAtOnce(t *testing.T) {
 	if res := pass(t, s); res.Sent != 1 {
 		t.Fatalf("later: %+v", res)
 	}
-	f := tally(srv, "cut", 2)
-	if f.Lost != 0 || f.Duplicated != 0 {
-		t.Fatalf("%+v", f)
-	}
-	f.log(t, "cut before the 250", "")
+	tally(srv, "cut", 2).exactlyOnce(t, "cut before the 250", "")
 }
 
 // A connection cut just after the server's 250: that message is recorded
@@ -228,11 +228,7 @@ func TestCutAfterReplyRetriesOnANewConnection(t *testing.T) {
 	if res.Sent != 3 || res.Unavailable || srv.Connections() != 2 {
 		t.Fatalf("pass: %+v over %d connections", res, srv.Connections())
 	}
-	f := tally(srv, "after", 3)
-	if f.Lost != 0 || f.Duplicated != 0 {
-		t.Fatalf("%+v", f)
-	}
-	f.log(t, "cut after the 250", "")
+	tally(srv, "after", 3).exactlyOnce(t, "cut after the 250", "")
 }
 
 var _ = context.Background
