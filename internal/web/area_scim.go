@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/waymark/waymark/internal/scim"
 	"github.com/waymark/waymark/internal/store"
@@ -113,6 +114,13 @@ func (s *scimArea) answer(c *fiber.Ctx, status int, doc []byte, err error) error
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 	return s.send(c, status, doc)
+}
+
+// scimListQuery reads a SCIM list request's query (RFC 7644 §3.4.2).
+func scimListQuery(c *fiber.Ctx) scim.ListQuery {
+	q := func(k string) string { return utils.CopyString(c.Query(k)) }
+	return scim.ListQuery{Filter: q("filter"), StartIndex: q("startIndex"), Count: q("count"),
+		ExcludedAttributes: q("excludedAttributes")}
 }
 
 func (s *scimArea) static(doc func() []byte) fiber.Handler {

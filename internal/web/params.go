@@ -10,7 +10,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
-	"github.com/waymark/waymark/internal/scim"
 	"github.com/waymark/waymark/internal/store"
 )
 
@@ -112,13 +111,6 @@ func bearerToken(c *fiber.Ctx) (string, bool) {
 		return "", false
 	}
 	return utils.CopyString(strings.TrimSpace(token)), true
-}
-
-// scimListQuery reads a SCIM list request's query (RFC 7644 §3.4.2).
-func scimListQuery(c *fiber.Ctx) scim.ListQuery {
-	q := func(k string) string { return utils.CopyString(c.Query(k)) }
-	return scim.ListQuery{Filter: q("filter"), StartIndex: q("startIndex"), Count: q("count"),
-		ExcludedAttributes: q("excludedAttributes")}
 }
 
 // formValue reads a form field as typed (passwords, tokens, choices).
