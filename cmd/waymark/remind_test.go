@@ -30,9 +30,9 @@ func daytimeTZ() string {
 // `waymark remind` sweeps and sends once: with no SMTP_URL the reminder
 // lands as an .eml file in MAIL_DIR; a second run sends nothing new.
 func TestRemindCommandSweepsAndSendsOnce(t *testing.T) {
-	db, url := ownDB(t)
+	db := testdb.DB(t)
 	dir := t.TempDir()
-	t.Setenv("DATABASE_URL", url)
+	t.Setenv("DATABASE_URL", testdb.URL(t))
 	t.Setenv("MAIL_DIR", dir)
 	t.Setenv("SMTP_URL", "")
 	t.Setenv("TZ", daytimeTZ())
@@ -114,9 +114,9 @@ func TestStartRemindersRunsAndStops(t *testing.T) {
 // everything due was sent, 0 when some was and the rest retries on its own,
 // 1 with a one-line reason when nothing due could be sent.
 func TestRemindExitCodes(t *testing.T) {
-	db, url := ownDB(t)
+	db := testdb.DB(t)
 	srv := mailtest.Start(t, mailtest.Options{})
-	t.Setenv("DATABASE_URL", url)
+	t.Setenv("DATABASE_URL", testdb.URL(t))
 	t.Setenv("SMTP_URL", srv.URL().String())
 	t.Setenv("TZ", daytimeTZ())
 	t.Cleanup(func() {
@@ -159,9 +159,8 @@ func TestRemindExitCodes(t *testing.T) {
 	}
 }
 
-// ownDB is a fresh database for a test that counts every reminder due: the
-// package's shared one holds the demo's year of reminders once the import
-// tests have seeded it.
+// ownDB is a fresh database for a test whose data would disturb the
+// package's other tests (the demo's year of history).
 func ownDB(t *testing.T) (*sqlx.DB, string) {
 	t.Helper()
 	url := testdb.Fresh(t)
